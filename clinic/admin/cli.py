@@ -1,0 +1,5 @@
+"""CLI of the admin feature (placeholder)."""
+
+
+def register(app):
+    pass

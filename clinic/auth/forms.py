@@ -1,0 +1,48 @@
+"""Forms of the auth blueprint."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from clinic.auth.passwords import MAX_LENGTH, StrongPassword
+from clinic.dates import TIMEZONE_CHOICES
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(), Length(max=MAX_LENGTH * 4)])
+    remember = BooleanField(_l("Ingat saya di perangkat ini"))
+    submit = SubmitField(_l("Masuk"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Kirim tautan atur ulang"))
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), StrongPassword()])
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("password", message=_l("Kedua kata sandi tidak sama."))],
+    )
+    submit = SubmitField(_l("Simpan kata sandi"))
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired()])
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Nama lengkap"), validators=[DataRequired(), Length(max=120)])
+    position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=120)])
+    phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=40)])
+    locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    timezone = SelectField(_l("Zona waktu"))
+    submit = SubmitField(_l("Simpan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [("", _l("Ikuti pengaturan kota"))] + [
+            (tz, tz) for tz in TIMEZONE_CHOICES
+        ]

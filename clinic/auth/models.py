@@ -1,0 +1,110 @@
+"""User accounts, roles and password storage."""
+from datetime import datetime
+import secrets
+
+from argon2 import PasswordHasher
+from flask import current_app
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinic.db_types import UTCDateTime, utcnow
+from clinic.extensions import db
+
+
+
+def password_hasher():
+    """argon2id with the configured cost (default: RFC 9106 low-memory profile, 64 MiB, t=3)."""
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+class Role:
+    ADMIN = "admin"
+    STAFF = "staff"
+    TRAINER = "trainer"
+    CONTACT = "contact"
+    ALL = (ADMIN, STAFF, TRAINER, CONTACT)
+    BAPPEDA = (ADMIN, STAFF)
+
+
+def new_session_token():
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'staff', 'trainer', 'contact')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    skpd_id: Mapped[int | None] = mapped_column(ForeignKey("skpds.id"), index=True)
+    position: Mapped[str | None] = mapped_column(String(120))
+    institution: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+    timezone: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Flask-Login's alternative id: rotating it ends every session and remember-me cookie.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    skpd = relationship("Skpd", back_populates="contacts")
+
+    def get_id(self):
+        return self.session_token
+
+    def rotate_session_token(self):
+        """End every existing session and remember-me cookie of this user."""
+        self.session_token = new_session_token()
+
+    def set_password(self, password):
+        self.password_hash = password_hasher().hash(password)
+        self.password_changed_at = utcnow()
+        self.rotate_session_token()
+
+    def check_password(self, password):
+        if not self.password_hash:
+            return False
+        try:
+            password_hasher().verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        return True
+
+    @property
+    def has_password(self):
+        return bool(self.password_hash)
+
+    @property
+    def is_bappeda(self):
+        return self.role in Role.BAPPEDA
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def is_contact(self):
+        return self.role == Role.CONTACT
+
+    @property
+    def is_trainer(self):
+        return self.role == Role.TRAINER
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,64 @@
+"""Account rules shared by the web, the CLI and the seeders (they add and flush, never commit)."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from clinic import audit
+from clinic.auth.models import User
+from clinic.auth.passwords import INVITE, RESET, make_token
+from clinic.db_types import utcnow
+from clinic.email import absolute_url, send_email
+from clinic.extensions import db
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is shown to the user."""
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email):
+    return db.session.scalars(
+        select(User).where(func.lower(User.email) == normalise_email(email))
+    ).first()
+
+
+def authenticate(email, password):
+    """Return the active user with this e-mail and password, or None (one answer for both)."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def send_invitation(user, actor=None):
+    token = make_token(user, INVITE)
+    user.invited_at = utcnow()
+    send_email(
+        "invitation", user, _l("Undangan Klinik Inovasi: atur kata sandi Anda"),
+        link=absolute_url("auth.accept_invitation", token=token),
+        inviter=actor,
+    )
+
+
+def send_password_reset(user):
+    token = make_token(user, RESET)
+    send_email(
+        "password_reset", user, _l("Atur ulang kata sandi Klinik Inovasi"),
+        link=absolute_url("auth.reset_password", token=token),
+    )
+
+
+def set_password(user, password, actor=None, action="password_changed", ip=None):
+    """Set a new password; every existing session of the user ends."""
+    user.set_password(password)
+    audit.record(action, actor=actor or user, obj=user, ip=ip)
+
+
+def deactivate(user, actor, ip=None):
+    if user.id == actor.id:
+        raise AccountError(_l("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    user.is_active = False
+    user.rotate_session_token()
+    audit.record("user_deactivated", actor=actor, obj=user, summary=user.email, ip=ip)

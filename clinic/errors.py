@@ -1,0 +1,50 @@
+"""Error pages in the user's language; a server error rolls the session back."""
+import logging
+
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from clinic.extensions import db
+
+logger = logging.getLogger(__name__)
+PAGES = (400, 403, 404, 405, 413, 429, 500)
+
+
+def _wants_json():
+    return request.path.startswith("/healthz") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def render_error(code):
+    if _wants_json():
+        return {"error": code}, code
+    return render_template("errors/error.html", code=code), code
+
+
+def handle_http(exc):
+    code = exc.code if exc.code in PAGES else 400 if 400 <= (exc.code or 0) < 500 else 500
+    if code >= 500:
+        db.session.rollback()
+    response = render_error(code)
+    if exc.code == 405:
+        body, status = response
+        return body, 405, {"Allow": ", ".join(exc.valid_methods or [])}
+    return response
+
+
+def handle_csrf(exc):
+    return render_error(400)
+
+
+def handle_unexpected(exc):
+    db.session.rollback()
+    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return render_error(500)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

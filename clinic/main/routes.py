@@ -1,0 +1,58 @@
+"""Views of the main blueprint."""
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, text
+
+from clinic.access import scope
+from clinic.admin.models import Skpd
+from clinic.auth.models import User
+from clinic.catalogue.services import current_cycle
+from clinic.extensions import csrf, db, limiter
+from clinic.main import bp
+from clinic.reminders.services import outbox_backlog
+from clinic.web import safe_next
+
+
+@bp.route("/")
+@login_required
+def index():
+    user = current_user._get_current_object()
+    cycle = current_cycle()
+    if user.is_bappeda:
+        stats = {
+            "skpds": db.session.scalar(select(func.count()).select_from(Skpd).where(Skpd.is_active)),
+            "users": db.session.scalar(select(func.count()).select_from(User).where(User.is_active)),
+            "outbox": outbox_backlog(),
+        }
+        return render_template("main/home_staff.html", cycle=cycle, stats=stats)
+    if user.is_contact:
+        skpd = db.session.scalars(scope(select(Skpd), Skpd, user)).first()
+        return render_template("main/home_contact.html", cycle=cycle, skpd=skpd)
+    return render_template("main/home_trainer.html", cycle=cycle)
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is unreachable
+        db.session.rollback()
+        current_app.logger.warning("healthz: database unreachable: %s", exc)
+        database = "unreachable"
+    body = {"status": "ok" if database == "ok" else "error", "database": database}
+    if database == "ok":
+        body["outbox"] = outbox_backlog()
+    return body, 200 if database == "ok" else 503

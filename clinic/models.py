@@ -1,0 +1,6 @@
+"""Every model, imported in one place for create_app() and Alembic."""
+from clinic.admin.models import Skpd  # noqa: F401
+from clinic.audit import AuditEvent  # noqa: F401
+from clinic.auth.models import User  # noqa: F401
+from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel, PredicateBand  # noqa: F401
+from clinic.reminders.models import Notification  # noqa: F401

@@ -1,0 +1,45 @@
+"""The navigation bar per role; each feature adds its entries here."""
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "admin": _l("Admin"),
+    "staff": _l("Staf Bappeda"),
+    "trainer": _l("Narasumber"),
+    "contact": _l("Operator SKPD"),
+}
+
+# (endpoint, label, roles); the active marker matches on the endpoint's blueprint.
+ENTRIES = [
+    ("admin.skpd_list", _l("Perangkat Daerah"), ("admin", "staff")),
+    ("admin.user_list", _l("Pengguna"), ("admin", "staff")),
+    ("catalogue.cycle_list", _l("Siklus & Indikator"), ("admin", "staff")),
+    ("reminders.outbox", _l("Kotak Keluar"), ("admin", "staff")),
+    ("admin.audit_log", _l("Log Audit"), ("admin", "staff")),
+]
+
+
+OUTBOX_STATUS_LABELS = {
+    "pending": _l("Menunggu"),
+    "sending": _l("Sedang dikirim"),
+    "sent": _l("Terkirim"),
+    "failed": _l("Gagal"),
+    "cancelled": _l("Dibatalkan"),
+}
+
+
+def outbox_status_label(status):
+    return OUTBOX_STATUS_LABELS.get(status, status)
+
+
+def role_label(role):
+    return ROLE_LABELS.get(role, role)
+
+
+def nav_items(user):
+    items = []
+    for endpoint, label, roles in ENTRIES:
+        if user.is_authenticated and user.role in roles:
+            items.append({"url": url_for(endpoint), "label": label,
+                          "prefix": endpoint.rsplit(".", 1)[0] + "."})
+    return items

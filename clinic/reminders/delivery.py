@@ -1,0 +1,152 @@
+"""Delivery of outbox rows over SMTP: claim, send on one connection, record the outcome."""
+import logging
+import smtplib
+import socket
+from datetime import timedelta
+
+from flask import current_app
+from flask_mail import BadHeaderError, Connection, Message
+from sqlalchemy import select, update
+
+from clinic.db_types import utcnow
+from clinic.extensions import db, mail
+from clinic.reminders.models import Notification, OutboxStatus
+
+logger = logging.getLogger(__name__)
+STALE_CLAIM = timedelta(minutes=15)
+
+
+class TimeoutConnection(Connection):
+    """Flask-Mail's connection with connect and read timeouts (it sets none by default)."""
+
+    def configure_host(self):
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        cls = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = cls(self.mail.server, self.mail.port, timeout=timeout)
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def smtp_configured():
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def backoff(attempts):
+    """Wait before the next try: 1, 2, 4 ... minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def build_message(row):
+    msg = Message(
+        subject=row.subject,
+        recipients=[row.to_email],
+        cc=[a.strip() for a in (row.cc or "").split(",") if a.strip()],
+        body=row.body_text,
+        html=row.body_html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+    )
+    # Keep the id written with the row, so a re-send after a crash is recognisably the same mail.
+    msg.msgId = row.message_id
+    return msg
+
+
+def release_stale_claims(now):
+    db.session.execute(
+        update(Notification)
+        .where(Notification.status == OutboxStatus.SENDING,
+               Notification.claimed_at < now - STALE_CLAIM)
+        .values(status=OutboxStatus.PENDING)
+    )
+
+
+def claim(row_id, now):
+    """Mark one pending row as ours; another sender that got there first wins."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.id == row_id, Notification.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, claimed_at=now)
+    )
+    return result.rowcount == 1
+
+
+def _fail(row, error, now, permanent):
+    row.attempts += 1
+    row.last_error = str(error)[:2000]
+    if permanent or row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        row.status = OutboxStatus.FAILED
+    else:
+        row.status = OutboxStatus.PENDING
+        row.send_after = now + backoff(row.attempts)
+
+
+def deliver_pending(now=None, limit=None):
+    """Send due outbox rows over one SMTP connection; return counts by outcome."""
+    now = now or utcnow()
+    limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if not smtp_configured():
+        return counts
+    release_stale_claims(now)
+    db.session.commit()
+    due = db.session.scalars(
+        select(Notification.id)
+        .where(Notification.status == OutboxStatus.PENDING, Notification.send_after <= now)
+        .order_by(Notification.send_after, Notification.id)
+        .limit(limit)
+    ).all()
+    claimed = [row_id for row_id in due if claim(row_id, now)]
+    db.session.commit()
+    if not claimed:
+        return counts
+    rows = db.session.scalars(select(Notification).where(Notification.id.in_(claimed))).all()
+    try:
+        connection = TimeoutConnection(mail)
+        connection.__enter__()
+    except (OSError, smtplib.SMTPException) as exc:
+        logger.warning("SMTP connection failed: %s", exc)
+        for row in rows:
+            _fail(row, exc, now, permanent=False)
+            counts["retry"] += 1
+        db.session.commit()
+        return counts
+    try:
+        for row in rows:
+            counts[_send_one(connection, row, now)] += 1
+            db.session.commit()
+    finally:
+        try:
+            connection.__exit__(None, None, None)
+        except (OSError, smtplib.SMTPException):
+            pass
+    return counts
+
+
+def _send_one(connection, row, now):
+    try:
+        msg = build_message(row)
+        if msg.has_bad_headers():
+            raise BadHeaderError("header injection")
+        refused = connection.host.sendmail(
+            msg.sender, msg.send_to, msg.as_bytes(), msg.mail_options, msg.rcpt_options
+        )
+    except BadHeaderError as exc:
+        _fail(row, exc, now, permanent=True)
+        return "failed"
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        _fail(row, exc.recipients, now, permanent=all(c >= 500 for c in codes))
+        return "failed" if row.status == OutboxStatus.FAILED else "retry"
+    except smtplib.SMTPResponseException as exc:
+        _fail(row, f"{exc.smtp_code} {exc.smtp_error!r}", now, permanent=exc.smtp_code >= 500)
+        return "failed" if row.status == OutboxStatus.FAILED else "retry"
+    except (OSError, smtplib.SMTPException, socket.timeout) as exc:
+        _fail(row, exc, now, permanent=False)
+        return "retry"
+    row.attempts += 1
+    row.status = OutboxStatus.SENT
+    row.sent_at = now
+    row.last_error = f"refused: {refused}" if refused else None
+    return "sent"

@@ -1,0 +1,76 @@
+"""Request-wide behaviour: security headers, template helpers and safe redirects."""
+from urllib.parse import urlsplit
+
+from flask import request
+from flask_babel import format_decimal, get_locale
+from flask_login import current_user
+
+from clinic import dates, navigation
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def safe_next(target):
+    """Return ``target`` only when it is a path on this site, else None (no open redirect)."""
+    if not target:
+        return None
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user and current_user.is_authenticated and request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def fmt_number(value, digits=2):
+    """Numbers as the viewer's language writes them: '60,72' in Indonesian."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern)
+
+
+def fmt_rupiah(value):
+    if value is None:
+        return ""
+    return "Rp " + format_decimal(value, format="#,##0")
+
+
+def template_globals():
+    return {
+        "current_locale": str(get_locale()),
+        "nav_items": navigation.nav_items(current_user) if current_user else [],
+        "role_label": navigation.role_label,
+        "outbox_status_label": navigation.outbox_status_label,
+    }
+
+
+def init_app(app):
+    app.after_request(security_headers)
+    app.context_processor(template_globals)
+    app.jinja_env.filters.update(
+        date=dates.fmt_date,
+        date_short=dates.fmt_date_short,
+        datetime=dates.fmt_datetime,
+        number=fmt_number,
+        rupiah=fmt_rupiah,
+    )
