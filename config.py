@@ -84,6 +84,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SCHEDULER_API_ENABLED = False
+    # `make run` runs the scheduler inside the web process; production runs it on its own.
+    EMBEDDED_SCHEDULER = _bool("CLINIC_EMBEDDED_SCHEDULER")
     PREFERRED_URL_SCHEME = "http"
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = _int("PROXY_COUNT", 0)

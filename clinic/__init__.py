@@ -35,6 +35,9 @@ def create_app(config_class=None, overrides=None):
     from clinic import web
 
     web.init_app(app)
+    from clinic.reminders.scheduler import start_embedded
+
+    start_embedded(app)
     return app
 
 
