@@ -1,0 +1,1 @@
+"""Innovations, reporting items, evidence, verification and the IID score."""
