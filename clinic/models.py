@@ -4,3 +4,4 @@ from clinic.audit import AuditEvent  # noqa: F401
 from clinic.auth.models import User  # noqa: F401
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel, PredicateBand  # noqa: F401
 from clinic.reminders.models import Notification  # noqa: F401
+from clinic.reporting.models import Evidence, Innovation, InnovationDocument, ItemEvent, ReportItem  # noqa: F401,E501
