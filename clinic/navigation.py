@@ -1,5 +1,5 @@
 """The navigation bar per role; each feature adds its entries here."""
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -11,6 +11,9 @@ ROLE_LABELS = {
 
 # (endpoint, label, roles); the active marker matches on the endpoint's blueprint.
 ENTRIES = [
+    ("reporting.innovation_list", _l("Inovasi"), ("admin", "staff", "contact")),
+    ("reporting.review_queue", _l("Verifikasi"), ("admin", "staff")),
+    ("reporting.score", _l("Skor IID"), ("admin", "staff", "contact")),
     ("admin.skpd_list", _l("Perangkat Daerah"), ("admin", "staff")),
     ("admin.user_list", _l("Pengguna"), ("admin", "staff")),
     ("catalogue.cycle_list", _l("Siklus & Indikator"), ("admin", "staff")),
@@ -39,6 +42,8 @@ def role_label(role):
 def nav_items(user):
     items = []
     for endpoint, label, roles in ENTRIES:
+        if endpoint not in current_app.view_functions:
+            continue  # a feature that is not registered in this app
         if user.is_authenticated and user.role in roles:
             items.append({"url": url_for(endpoint), "label": label,
                           "prefix": endpoint.rsplit(".", 1)[0] + "."})
