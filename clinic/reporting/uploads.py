@@ -1,0 +1,403 @@
+"""Evidence files: judged by content, stored under random names outside static/, served as attachments."""
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from babel.lists import format_list
+from flask import abort, current_app, send_file
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from PIL import Image
+from werkzeug.http import dump_options_header
+
+MB = 1024 * 1024
+CHUNK = 64 * 1024
+# Files above this wait on disk, so a 100 MB video does not sit in a worker's memory.
+SPOOL_BYTES = 2 * MB
+# WHATWG MIME sniffing looks at the first 1445 bytes; markup there could get the file rendered as a page.
+SNIFF_BYTES = 1445
+MARKUP = (b"<html", b"<head", b"<body", b"<script", b"<!doctype html", b"<svg", b"<iframe", b"<?php")
+NAME_MAX = 255
+LINK_MAX = 1000
+MAX_MP4_BOXES = 10_000
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One allowed kind of file: the type it is served as, its stored extension, its size limit."""
+
+    content_type: str
+    extension: str
+    label: str
+    limit_key: str
+    default_limit: int
+    other_extensions: tuple = ()
+
+
+# Also the order in which messages list the accepted kinds.
+KINDS = {
+    "pdf": Kind("application/pdf", ".pdf", "PDF", "EVIDENCE_MAX_BYTES", 10 * MB),
+    "jpeg": Kind("image/jpeg", ".jpg", "JPG", "EVIDENCE_MAX_BYTES", 10 * MB, (".jpeg", ".jpe")),
+    "png": Kind("image/png", ".png", "PNG", "EVIDENCE_MAX_BYTES", 10 * MB),
+    "docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 ".docx", "DOCX", "EVIDENCE_MAX_BYTES", 10 * MB),
+    "xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 ".xlsx", "XLSX", "EVIDENCE_MAX_BYTES", 10 * MB),
+    "pptx": Kind("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                 ".pptx", "PPTX", "EVIDENCE_MAX_BYTES", 10 * MB),
+    "mp4": Kind("video/mp4", ".mp4", "MP4", "EVIDENCE_VIDEO_MAX_BYTES", 100 * MB, (".m4v",)),
+}
+DEFAULT_ACCEPT = ("pdf", "png", "jpeg")
+ALLOWED_TYPES = frozenset(kind.content_type for kind in KINDS.values())
+STORED_NAME = re.compile(
+    r"[0-9a-f]{32}(?:%s)" % "|".join(re.escape(kind.extension) for kind in KINDS.values())
+)
+# A DNS name (after IDNA) or an IPv6 literal; anything else in the host is a trick or a typo.
+HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|[0-9a-f:.]*:[0-9a-f:.]*")
+PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG"}
+# The main part of each Office format and the type [Content_Types].xml must give it: the
+# macro-enabled twins (.docm, .xlsm, .pptm) have the same part under another type and are refused.
+OFFICE_PARTS = {
+    "docx": ("word/document.xml",
+             b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "xlsx": ("xl/workbook.xml",
+             b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    "pptx": ("ppt/presentation.xml",
+             b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
+}
+# ISO base media brands used for MP4 video; HEIC photos and QuickTime share the ftyp box.
+MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ",
+              b"dash", b"mmp4", b"MSNV"}
+
+
+class UploadRejected(ValueError):
+    """An upload or link the user has to replace; `message` is shown to them as it is."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An upload that passed every check; `body` holds its bytes until it is stored."""
+
+    kind: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    original_name: str
+    body: BinaryIO
+
+    def close(self):
+        self.body.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def inspect_upload(file_storage, accept=DEFAULT_ACCEPT, max_bytes=None):
+    """Read an upload, judge it by its content and return it as Checked, or raise UploadRejected."""
+    unknown = set(accept) - set(KINDS)
+    if not accept or unknown:
+        raise ValueError(f"unknown upload kinds: {sorted(unknown)}")
+    limits = {kind: max_bytes or current_app.config.get(KINDS[kind].limit_key, KINDS[kind].default_limit)
+              for kind in accept}
+    body, size, sha256 = _read_bounded(file_storage.stream, max(limits.values()))
+    try:
+        body.seek(0)
+        head = body.read(SNIFF_BYTES)
+        if size == 0:
+            raise UploadRejected(_l("Berkas ditolak: berkas kosong. %(advice)s", advice=_advice(accept, limits)))
+        kind = _detect(head, body)
+        if kind not in accept:
+            raise UploadRejected(_l("Berkas ditolak: isi berkas bukan %(kinds)s. %(advice)s",
+                                    kinds=_kinds_text(accept), advice=_advice(accept, limits)))
+        if size > limits[kind]:
+            raise _too_large(limits[kind])
+        if any(tag in head.lower() for tag in MARKUP):
+            raise UploadRejected(_l("Berkas ditolak: berkas berisi kode halaman web atau skrip. Simpan ulang "
+                                    "sebagai %(kind)s biasa lalu unggah kembali.", kind=KINDS[kind].label))
+        CHECKS[kind](body, size, kind)
+    except BaseException:
+        body.close()
+        raise
+    body.seek(0)
+    spec = KINDS[kind]
+    return Checked(kind=kind, content_type=spec.content_type, extension=spec.extension, size=size,
+                   sha256=sha256, original_name=_display_name(file_storage.filename, kind), body=body)
+
+
+def store(checked, folder):
+    """Write a checked upload into folder under a new random name and return that name."""
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    target = path_of(secrets.token_hex(16) + checked.extension, root)
+    # The temporary name never matches STORED_NAME, so a half-written file can never be served.
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            checked.body.seek(0)
+            shutil.copyfileobj(checked.body, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    # Without syncing the directory a crash could forget the rename while the DB row survives.
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return target.name
+
+
+def path_of(stored_name, folder):
+    """Return the path of a stored file, refusing any name this module did not generate."""
+    if not isinstance(stored_name, str) or not STORED_NAME.fullmatch(stored_name):
+        raise ValueError("not a stored upload name")
+    root = Path(folder).resolve()
+    path = (root / stored_name).resolve()
+    if path.parent != root:
+        raise ValueError("stored upload outside its folder")
+    return path
+
+
+def remove_stored(stored_name, folder):
+    """Delete a stored file; one already gone is not an error."""
+    path_of(stored_name, folder).unlink(missing_ok=True)
+
+
+def send_stored(stored_name, folder, original_name, content_type):
+    """Answer with a stored file as a download that no browser will render, or 404."""
+    try:
+        path = path_of(stored_name, folder)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        current_app.logger.warning("stored upload missing: %s", stored_name)
+        abort(404)
+    kind = next(name for name, spec in KINDS.items() if spec.extension == path.suffix)
+    name = _display_name(original_name, kind)
+    mimetype = content_type if content_type in ALLOWED_TYPES else "application/octet-stream"
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
+                         conditional=False, etag=False)
+    # send_file gives filename* only for non-ASCII names; always send both forms.
+    stem, suffix = os.path.splitext(name)
+    fallback = re.sub(r"[^A-Za-z0-9._()-]+", "_",
+                      unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode())
+    response.headers["Content-Disposition"] = dump_options_header("attachment", {
+        "filename": (fallback.strip("._") or "berkas") + suffix,
+        "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~"),
+    })
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def validate_link(url):
+    """Return an http(s) link in normal form, or raise UploadRejected."""
+    url = (url or "").strip()
+    if not url:
+        raise UploadRejected(_l("Tautan kosong. Tempel alamat lengkap, misalnya "
+                                "https://www.youtube.com/watch?v=…"))
+    too_long = UploadRejected(_l("Tautan terlalu panjang: maksimal %(limit)s karakter.", limit=LINK_MAX))
+    if len(url) > LINK_MAX:
+        raise too_long
+    invalid = UploadRejected(_l("Tautan ditolak: alamat tidak valid. Salin alamat lengkap dari bilah "
+                                "alamat peramban, misalnya https://www.youtube.com/watch?v=…"))
+    # Browsers read "\" as "/" and drop control characters, so they could go somewhere else than shown.
+    if "\\" in url or any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in url):
+        raise invalid
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise UploadRejected(_l("Tautan ditolak: alamat harus diawali https:// atau http://."))
+    if "@" in parts.netloc:
+        raise UploadRejected(_l("Tautan ditolak: alamat tidak boleh memuat nama pengguna atau kata sandi."))
+    try:
+        host, port = parts.hostname, parts.port
+        host = host.encode("idna").decode("ascii") if host else ""
+    except (ValueError, UnicodeError):
+        raise invalid from None
+    if not HOST.fullmatch(host):
+        raise invalid
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port is not None else "")
+    safe = "!$%&'()*+,/:;=?@~"
+    link = urlunsplit((parts.scheme.lower(), netloc, quote(parts.path, safe=safe),
+                       quote(parts.query, safe=safe), quote(parts.fragment, safe=safe)))
+    if len(link) > LINK_MAX:  # percent-encoding can lengthen it
+        raise too_long
+    return link
+
+
+def _read_bounded(stream, limit):
+    # Never read more than limit + 1 bytes: enough to know the file is too large.
+    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    digest, size = hashlib.sha256(), 0
+    try:
+        while chunk := stream.read(min(CHUNK, limit + 1 - size)):
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            digest.update(chunk)
+            body.write(chunk)
+    except BaseException:
+        body.close()
+        raise
+    return body, size, digest.hexdigest()
+
+
+def _detect(head, body):
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            body.seek(0)
+            with zipfile.ZipFile(body) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return None
+        if "[Content_Types].xml" in names:
+            return next((kind for kind, (part, _) in OFFICE_PARTS.items() if part in names), None)
+        return None
+    if head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS:
+        return "mp4"
+    return None
+
+
+def _check_pdf(body, size, kind):
+    body.seek(max(0, size - 1024))
+    # The PDF spec puts %%EOF in the last 1024 bytes; without it the upload was cut short.
+    if b"%%EOF" not in body.read():
+        raise UploadRejected(_l("Berkas ditolak: PDF tidak lengkap atau rusak. Simpan ulang dokumen "
+                                "sebagai PDF lalu unggah kembali."))
+
+
+def _check_image(body, size, kind):
+    max_pixels = current_app.config.get("EVIDENCE_MAX_PIXELS", 50_000_000)
+    too_big = UploadRejected(_l("Berkas ditolak: resolusi gambar lebih dari %(limit)s juta piksel. Perkecil "
+                                "gambar lalu unggah kembali.", limit=format_decimal(max_pixels / 1e6, "#,##0.#")))
+    body.seek(0)
+    try:
+        with Image.open(body, formats=[PIL_FORMATS[kind]]) as image:
+            # Only the header has been read: refuse by declared size before any pixel is decoded.
+            width, height = image.size
+            if width * height > max_pixels:
+                raise too_big
+            image.verify()
+            # Decoding a baseline JPEG at 1/8 scale finds truncated or garbled data at a 64th of the
+            # memory; a progressive one keeps every full-size coefficient (150 MB at 49 Mpx), so it is not decoded.
+            decode = kind == "jpeg" and not image.info.get("progressive")
+        if decode:
+            body.seek(0)
+            with Image.open(body, formats=["JPEG"]) as image:
+                image.draft(None, (max(1, width // 8), max(1, height // 8)))
+                image.load()
+    except UploadRejected:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise too_big from exc
+    except Exception as exc:  # Pillow signals malformed input with many exception types
+        raise UploadRejected(_l("Berkas ditolak: gambar rusak atau tidak dapat dibaca. Simpan ulang gambar "
+                                "sebagai JPG atau PNG lalu unggah kembali.")) from exc
+
+
+def _check_office(body, size, kind):
+    main_type = OFFICE_PARTS[kind][1]
+    body.seek(0)
+    try:
+        with zipfile.ZipFile(body) as archive:
+            names = archive.namelist()
+            with archive.open("[Content_Types].xml") as types_file:
+                types = types_file.read(MB)  # a bounded read: declared sizes in a ZIP can lie
+    except Exception as exc:  # zipfile reports damage with several exception types
+        raise _bad_office() from exc
+    if main_type not in types or any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise _bad_office()
+
+
+def _check_mp4(body, size, kind):
+    # Walk the top-level boxes: they must tile the file exactly and include the movie and its data.
+    boxes, offset = set(), 0
+    for _ in range(MAX_MP4_BOXES):
+        if offset >= size:
+            break
+        body.seek(offset)
+        header = body.read(16)
+        box_size = int.from_bytes(header[:4], "big") if len(header) >= 8 else 0
+        if box_size == 1 and len(header) == 16:
+            box_size = int.from_bytes(header[8:], "big")
+        elif box_size == 0 and len(header) >= 8:
+            box_size = size - offset
+        if box_size < 8 or offset + box_size > size:
+            break
+        boxes.add(header[4:8])
+        offset += box_size
+    if offset != size or not {b"moov", b"mdat"} <= boxes:
+        raise UploadRejected(_l("Berkas ditolak: video MP4 rusak atau tidak lengkap. Simpan ulang video "
+                                "lalu unggah kembali."))
+
+
+CHECKS = {"pdf": _check_pdf, "png": _check_image, "jpeg": _check_image, "docx": _check_office,
+          "xlsx": _check_office, "pptx": _check_office, "mp4": _check_mp4}
+
+
+def _bad_office():
+    return UploadRejected(_l("Berkas ditolak: dokumen Office rusak atau berisi makro. Simpan sebagai "
+                             "dokumen biasa (.docx, .xlsx, .pptx) lalu unggah kembali."))
+
+
+def _too_large(limit):
+    return UploadRejected(_l("Berkas terlalu besar: maksimal %(limit)s MB. Perkecil berkas lalu unggah "
+                             "kembali.", limit=_megabytes(limit)))
+
+
+def _megabytes(limit):
+    return format_decimal(limit / MB, format="#,##0.#")
+
+
+def _kinds_text(accept):
+    # In the order of KINDS, so the message reads the same whatever order the caller used.
+    labels = [spec.label for kind, spec in KINDS.items() if kind in accept]
+    return format_list(labels, style="or", locale=get_locale() or "id")
+
+
+def _advice(accept, limits):
+    if len(set(limits.values())) == 1:
+        return str(_l("Unggah dokumen %(kinds)s maksimal %(limit)s MB.",
+                      kinds=_kinds_text(accept), limit=_megabytes(max(limits.values()))))
+    return str(_l("Unggah dokumen %(kinds)s.", kinds=_kinds_text(accept)))
+
+
+def _display_name(raw, kind):
+    # The client's name is metadata only: last path segment, no control or bidi characters,
+    # an extension that matches the content, at most NAME_MAX characters.
+    name = "".join(ch for ch in unicodedata.normalize("NFC", raw or "") if unicodedata.category(ch)[0] != "C")
+    name = " ".join(re.split(r"[/\\]", name)[-1].split()).strip(". ")
+    spec = KINDS[kind]
+    stem, suffix = os.path.splitext(name)
+    if suffix.lower() not in (spec.extension, *spec.other_extensions):
+        stem, suffix = name, spec.extension
+    stem = stem.strip(". ") or "berkas"
+    return stem[:NAME_MAX - len(suffix)].rstrip(". ") + suffix
