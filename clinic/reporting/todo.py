@@ -1,0 +1,143 @@
+"""What an SKPD has to do next: the projection's next best fixes narrowed to one SKPD.
+
+The contact's home page lists, in this order (docs/ui.md): returned items with the reason, then
+incomplete items by the index points they would add, then follow-up tasks by due date, then the
+next coaching session. Tasks and sessions arrive with the coaching issue; the list keeps their
+place so the template does not change then.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from clinic.access import scope
+from clinic.admin.models import Skpd
+from clinic.extensions import db
+from clinic.reporting import projection, scoring
+from clinic.reporting.models import ItemStatus
+
+STATUS_LABELS = {
+    ItemStatus.EMPTY: _l("Belum diisi"),
+    ItemStatus.DRAFT: _l("Draf"),
+    ItemStatus.SUBMITTED: _l("Diajukan"),
+    ItemStatus.VERIFIED: _l("Terverifikasi"),
+    ItemStatus.RETURNED: _l("Perlu Perbaikan"),
+}
+# The colours of docs/ui.md: grey draft (and empty), blue submitted, green verified, amber returned.
+STATUS_CLASSES = {
+    ItemStatus.EMPTY: "status-draft",
+    ItemStatus.DRAFT: "status-draft",
+    ItemStatus.SUBMITTED: "status-submitted",
+    ItemStatus.VERIFIED: "status-verified",
+    ItemStatus.RETURNED: "status-returned",
+}
+INCOMPLETE = (ItemStatus.EMPTY, ItemStatus.DRAFT)
+TODO_LIMIT = 10
+
+
+def status_label(status):
+    return STATUS_LABELS.get(status, status)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One not-yet-verified item and the verified index points it would add."""
+
+    item: object
+    innovation: object  # None for an SPD item
+    skpd: object  # the SKPD that must act; None when Bappeda keeps the SPD item
+    status: str
+    level: int
+    gain: Decimal  # unrounded index points
+
+    @property
+    def indicator(self):
+        return self.item.indicator
+
+    @property
+    def points(self):
+        """The gain as displayed: half-to-even, two decimals."""
+        return scoring.round2(self.gain)
+
+    @property
+    def status_label(self):
+        return status_label(self.status)
+
+    @property
+    def status_class(self):
+        return STATUS_CLASSES.get(self.status, "status-draft")
+
+
+def ranked_fixes(result, skpd_ids=None):
+    """The next best fixes of a city_breakdown() as Fix objects, best first.
+
+    With ``skpd_ids`` only the items those SKPDs must act on (Bappeda's own SPD items have no
+    SKPD and are left out then).
+    """
+    items = result["item_objects"]
+    innovations = result["innovation_objects"]
+    fixes = []
+    for fix in result["fixes"]:
+        item = items[fix["key"]]
+        if skpd_ids is not None and item.skpd_id not in skpd_ids:
+            continue
+        innovation = innovations.get(fix["innovation"])
+        # innovation.skpd is eagerly loaded; item.skpd only for SPD items.
+        skpd = innovation.skpd if innovation is not None else item.skpd
+        fixes.append(Fix(item, innovation, skpd, fix["status"], fix["level"], fix["gain"]))
+    return fixes
+
+
+def visible_skpd_ids(user):
+    """Ids of the SKPDs ``user`` may see, decided by the one scoping function."""
+    return set(db.session.scalars(scope(select(Skpd.id), Skpd, user)))
+
+
+@dataclass(frozen=True)
+class TodoEntry:
+    kind: str  # returned | incomplete | task | session
+    fix: Fix | None = None
+    reason: str | None = None
+    due_on: date | None = None
+    obj: object = None  # the task or session, once those exist
+
+
+@dataclass
+class TodoList:
+    """The contact's to-do list; ``more`` incomplete items did not fit under the limit."""
+
+    entries: list = field(default_factory=list)
+    more: int = 0
+    has_innovations: bool = False
+
+    def __bool__(self):
+        return bool(self.entries)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self):
+        return len(self.entries)
+
+    def of_kind(self, kind):
+        return [entry for entry in self.entries if entry.kind == kind]
+
+
+def todo_for_contact(user, cycle, limit=TODO_LIMIT):
+    """The to-do list of an SKPD contact for ``cycle``: returned items (all of them) first, then
+    at most ``limit`` incomplete items by the verified index points each would add."""
+    if cycle is None or getattr(user, "role", None) != "contact" or user.skpd_id is None:
+        return TodoList()
+    own = visible_skpd_ids(user) & {user.skpd_id}
+    if not own:
+        return TodoList()
+    result = projection.city_breakdown(cycle)
+    fixes = ranked_fixes(result, own)
+    returned = [TodoEntry("returned", fix, reason=fix.item.return_reason)
+                for fix in fixes if fix.status == ItemStatus.RETURNED]
+    incomplete = [TodoEntry("incomplete", fix) for fix in fixes if fix.status in INCOMPLETE]
+    has_innovations = any(inn.skpd_id in own for inn in result["innovation_objects"].values())
+    return TodoList(entries=returned + incomplete[:limit], more=max(len(incomplete) - limit, 0),
+                    has_innovations=has_innovations)
