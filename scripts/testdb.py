@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 def main(url):
     target = make_url(url)
     name = target.database
-    server = target.set(database="postgres" if target.get_backend_name() == "postgresql" else None)
+    # Connect to the server itself (PostgreSQL's maintenance database; no database on MariaDB).
+    server = target.set(database="postgres" if target.get_backend_name() == "postgresql" else "")
     try:
         engine = create_engine(server, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
