@@ -1,9 +1,13 @@
 """Account rules shared by the web, the CLI and the seeders (they add and flush, never commit)."""
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from clinic import audit
-from clinic.auth.models import User
+from clinic.auth.models import User, password_hasher
 from clinic.auth.passwords import INVITE, RESET, make_token
 from clinic.db_types import utcnow
 from clinic.email import absolute_url, send_email
@@ -24,10 +28,31 @@ def find_user_by_email(email):
     ).first()
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost, memory_cost, parallelism):
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost,
+                          parallelism=parallelism).hash("no-such-account")
+
+
+def _spend_a_verification(password):
+    # Verify against a throw-away hash of the same cost, so that an unknown address or an
+    # account without a password takes as long to refuse as a wrong password (no enumeration
+    # by timing).
+    hasher = password_hasher()
+    dummy = _dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    try:
+        hasher.verify(dummy, password or "")
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 def authenticate(email, password):
     """Return the active user with this e-mail and password, or None (one answer for both)."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None or not user.has_password:
+        _spend_a_verification(password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 
