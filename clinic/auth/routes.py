@@ -1,7 +1,9 @@
 """Views of the auth blueprint."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
+from flask_login import (
+    current_user, fresh_login_required, login_fresh, login_required, login_user, logout_user,
+)
 
 from clinic import audit
 from clinic.auth import bp
@@ -32,13 +34,29 @@ def _locked(request_limit):
     db.session.commit()
 
 
+def _own_account_key():
+    # Guesses at the current password on the change form count per account, like logins.
+    if current_user.is_authenticated:
+        return f"password-change:{current_user.id}"
+    return "password-change:" + (request.remote_addr or "-")
+
+
+def _change_locked(request_limit):
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    audit.record("password_change_locked", actor=actor, summary=str(request_limit.limit),
+                 ip=client_ip())
+    db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
                deduct_when=_failed, on_breach=_locked)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key,
                methods=["POST"], deduct_when=_failed, on_breach=_locked)
 def login():
-    if current_user.is_authenticated:
+    # A session restored from the remember-me cookie may sign in again to become fresh
+    # (@fresh_login_required sends it here); a fresh session has nothing to do here.
+    if current_user.is_authenticated and login_fresh():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
@@ -113,6 +131,8 @@ def accept_invitation(token):
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_own_account_key,
+               methods=["POST"], deduct_when=_failed, on_breach=_change_locked)
 @fresh_login_required
 def change_password():
     form = ChangePasswordForm()
