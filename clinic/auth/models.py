@@ -42,6 +42,8 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'staff', 'trainer', 'contact')", name="role"),
     )
+    # SKPD contacts belong to their SKPD: clinic.access.scope() narrows users by this column.
+    skpd_scope_column = "skpd_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
