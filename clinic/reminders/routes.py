@@ -50,7 +50,7 @@ def message_html(notification_id):
     # Shown inside a sandboxed frame of the message page; no scripts, no same-origin access.
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-        "frame-ancestors 'self'"
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
