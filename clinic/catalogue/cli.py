@@ -2,11 +2,11 @@
 from pathlib import Path
 
 import click
-import yaml
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
-from clinic.catalogue.services import CatalogueError, load_catalogue
+from clinic.catalogue.services import CatalogueError, load_catalogue, read_catalogue_file
 from clinic.extensions import db
 
 catalogue_cli = AppGroup("catalogue", help="Cycles and their indicator catalogue.")
@@ -27,18 +27,20 @@ def resolve(path):
 def load_command(path, year):
     """Load (or update) a cycle's catalogue from a YAML file."""
     source = resolve(path)
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise click.ClickException(f"cannot read {source}: {exc}") from exc
-    try:
-        cycle = load_catalogue(data, year)
-    except CatalogueError as exc:
-        db.session.rollback()
-        raise click.ClickException(
-            "nothing loaded:\n" + "\n".join(f"  - {p}" for p in exc.problems)
-        ) from exc
-    db.session.commit()
+    # No request here: messages are written in the default language, not a visitor's.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            with source.open("rb") as stream:
+                data = read_catalogue_file(stream)
+            cycle = load_catalogue(data, year)
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {source}: {exc}") from exc
+        except CatalogueError as exc:
+            db.session.rollback()
+            raise click.ClickException(
+                f"nothing loaded from {source}:\n" + "\n".join(f"  - {p}" for p in exc.problems)
+            ) from exc
+        db.session.commit()
     click.echo(f"cycle {cycle.year}: {len(cycle.indicators)} indicators, "
                f"{len(cycle.bands)} predicate bands")
 

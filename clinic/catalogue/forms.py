@@ -1,0 +1,320 @@
+"""Forms of the cycle and catalogue pages; numbers accept the Indonesian decimal comma."""
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
+
+from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUNT, MAX_LEVELS,
+                                       amount_problem, parse_decimal)
+from clinic.dates import TIMEZONE_CHOICES
+
+REQUIRED = _l("Wajib diisi.")
+MAX_BANDS = 12
+EXTRA_BANDS = 2
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _too_long(n):
+    return Length(max=n, message=_l("Paling banyak %(max)d karakter."))
+
+
+class DecimalInput(StringField):
+    """A decimal typed with a comma or a point ('65,01' or '65.01'), shown as the viewer writes."""
+
+    def __init__(self, label=None, validators=None, required=True, minimum=Decimal(0),
+                 maximum=MAX_AMOUNT, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required, self.minimum, self.maximum = required, minimum, maximum
+        self.flags.required = required
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            try:
+                self.data = parse_decimal(text)
+            except ValueError as exc:
+                raise ValueError(_l("Isi dengan angka, misalnya 0,75.")) from exc
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]  # keep exactly what the user typed
+        if self.data is None:
+            return ""
+        return format_decimal(Decimal(self.data), format="0.00")
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            if self.required:
+                raise StopValidation(REQUIRED)
+            return
+        problem = amount_problem(self.data, self.minimum, self.maximum)
+        if problem:
+            raise StopValidation(problem)
+
+
+class IntInput(StringField):
+    """A whole number between two bounds, with messages in the user's language."""
+
+    def __init__(self, label=None, validators=None, required=True, minimum=0, maximum=100000,
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required, self.minimum, self.maximum = required, minimum, maximum
+        self.flags.required = required
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            if not text.lstrip("-").isdigit() or len(text) > 12:
+                raise ValueError(_l("Isi dengan bilangan bulat."))
+            self.data = int(text)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            if self.required:
+                raise StopValidation(REQUIRED)
+            return
+        if not self.minimum <= self.data <= self.maximum:
+            raise StopValidation(_l("Harus antara %(min)s dan %(max)s.",
+                                    min=self.minimum, max=self.maximum))
+
+
+class DateInput(DateField):
+    """An optional date (the browser's date picker sends YYYY-MM-DD)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators or [Optional()], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")) from exc
+
+    def pre_validate(self, form):
+        if isinstance(self.data, date) and not 1900 <= self.data.year <= 2999:
+            raise StopValidation(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH."))
+
+
+class Choice(SelectField):
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise StopValidation(_l("Pilih salah satu pilihan yang tersedia."))
+
+
+class LinesField(TextAreaField):
+    """A list of texts, one per line."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        self.data = [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _value(self):
+        return "\n".join(self.data or [])
+
+
+class RefusalMixin:
+    """Show a service's refusal {field: [messages]} next to the fields it names."""
+
+    def apply_errors(self, errors):
+        for field, messages in errors.items():
+            # str(): a lazy message would reach the page unescaped (it carries __html__).
+            texts = [str(m) for m in messages]
+            if field == "bands":
+                self.band_errors.extend(texts)
+            else:
+                self[field].errors = list(self[field].errors) + texts
+
+
+class BandForm(Form):
+    name = StringField(_l("Nama predikat"), [Optional(), _too_long(60)], filters=[_strip])
+    floor = DecimalInput(_l("Batas bawah"), required=False, maximum=Decimal(100))
+    remove = BooleanField(_l("Hapus"))
+
+    def validate_floor(self, field):
+        if self.remove.data:
+            return
+        if self.name.data and field.data is None and not field.process_errors:
+            raise StopValidation(_l("Isi batas bawah predikat ini."))
+        if field.data is not None and not self.name.data:
+            raise StopValidation(_l("Isi juga nama predikat untuk batas bawah ini."))
+
+
+class CycleForm(RefusalMixin, FlaskForm):
+    year = IntInput(_l("Tahun"), minimum=2000, maximum=2100)
+    name = StringField(_l("Nama siklus"), [DataRequired(REQUIRED), _too_long(120)],
+                       filters=[_strip])
+    internal_deadline_on = DateInput(
+        _l("Tenggat internal"),
+        description=_l("Batas waktu bagi Perangkat Daerah, sebelum portal nasional ditutup."))
+    portal_opens_on = DateInput(_l("Portal nasional dibuka"))
+    portal_closes_on = DateInput(_l("Portal nasional ditutup"))
+    divisor_min = IntInput(_l("Pembagi minimum (d)"), minimum=1, maximum=1000,
+                           description=_l("Jumlah skor SID dibagi MAX(d, jumlah inovasi)."))
+    basic_service_min = IntInput(
+        _l("Minimal urusan pelayanan dasar (y)"), minimum=0, maximum=6,
+        description=_l("Skor Jumlah Inovasi bernilai 0 bila inovasi mencakup kurang dari y "
+                       "urusan di bawah."))
+    basic_service_urusan = LinesField(_l("Urusan wajib pelayanan dasar"),
+                                      description=_l("Satu urusan per baris."))
+    count_points = DecimalInput(_l("Poin per inovasi (Jumlah Inovasi)"))
+    count_cap = IntInput(_l("Batas jumlah inovasi yang dihitung"), minimum=0, maximum=100000)
+    index_max = DecimalInput(_l("Nilai maksimum indeks"), minimum=Decimal("0.01"),
+                             maximum=Decimal("99999.99"),
+                             description=_l("IID = (SPD + SID) / nilai ini x 100."))
+    implementation_from_on = DateInput(_l("Rentang penerapan inovasi: dari"))
+    implementation_to_on = DateInput(_l("Rentang penerapan inovasi: sampai"))
+    design_min_words = IntInput(_l("Minimal jumlah kata rancang bangun"), minimum=0,
+                                maximum=100000)
+    target_predicate = StringField(
+        _l("Target predikat"), [DataRequired(REQUIRED), _too_long(60)], filters=[_strip],
+        description=_l("Harus sama persis dengan salah satu nama predikat di bawah."))
+    timezone = Choice(_l("Zona waktu"))
+    notes = TextAreaField(_l("Catatan"), [Optional(), _too_long(5000)], filters=[_strip])
+    bands = FieldList(FormField(BandForm), max_entries=MAX_BANDS)
+    submit = SubmitField(_l("Simpan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = list(TIMEZONE_CHOICES)
+        stored = getattr(kwargs.get("obj"), "timezone", None)  # never what was posted
+        if stored and stored not in zones:
+            zones.append(stored)
+        self.timezone.choices = [(tz, tz) for tz in zones]
+        self.band_errors = []
+
+    def add_blank_bands(self):
+        for _ in range(min(EXTRA_BANDS, MAX_BANDS - len(self.bands))):
+            self.bands.append_entry()
+
+    def band_rows(self):
+        """The bands to keep: [(name, floor)] of filled rows not marked for removal."""
+        return [(row.form.name.data, row.form.floor.data) for row in self.bands
+                if not row.form.remove.data and row.form.name.data
+                and row.form.floor.data is not None]
+
+    def values(self):
+        data = {name: self[name].data for name in CYCLE_FIELDS}
+        data["notes"] = data["notes"] or None
+        return data
+
+
+class CycleCreateForm(RefusalMixin, FlaskForm):
+    year = IntInput(_l("Tahun"), minimum=2000, maximum=2100)
+    name = StringField(_l("Nama siklus"), [Optional(), _too_long(120)], filters=[_strip],
+                       description=_l("Kosongkan untuk memakai nama “IID” diikuti tahunnya, "
+                                      "misalnya IID 2027."))
+    source = RadioField(_l("Isi awal"), default="copy", validate_choice=False, choices=[
+        ("copy", _l("Salin katalog siklus lain (indikator, tingkat, bobot, predikat, aturan)")),
+        ("file", _l("Unggah berkas katalog (YAML)")),
+        ("empty", _l("Kosong: isi semuanya sendiri")),
+    ])
+    copy_from = SelectField(_l("Salin dari siklus"), coerce=_int_or_none, validate_choice=False)
+    file = FileField(_l("Berkas katalog (.yaml)"))
+    submit = SubmitField(_l("Buat siklus"))
+
+    def __init__(self, *args, cycles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.copy_from.choices = [(c.id, f"{c.name} ({c.year})") for c in cycles]
+        if not cycles:
+            self.source.choices = [c for c in self.source.choices if c[0] != "copy"]
+            if self.source.data == "copy":
+                self.source.data = "file"
+
+    def validate_source(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise StopValidation(_l("Pilih salah satu pilihan yang tersedia."))
+
+    def validate_copy_from(self, field):
+        if self.source.data == "copy" and field.data not in {v for v, _ in field.choices}:
+            raise StopValidation(_l("Pilih siklus yang akan disalin."))
+
+    def validate_file(self, field):
+        if self.source.data == "file" and not field.data:
+            raise StopValidation(_l("Pilih berkas katalog YAML yang akan diunggah."))
+
+
+class CatalogueImportForm(FlaskForm):
+    file = FileField(_l("Berkas katalog (.yaml)"), [FileRequired(
+        _l("Pilih berkas katalog YAML yang akan diunggah."))])
+    submit = SubmitField(_l("Unggah dan perbarui katalog"))
+
+
+class IndicatorForm(RefusalMixin, FlaskForm):
+    code = StringField(_l("Kode"), [
+        DataRequired(REQUIRED), _too_long(16),
+        Regexp(r"^[A-Za-z0-9._-]+$",
+               message=_l("Kode hanya boleh berisi huruf, angka, titik, garis bawah, dan "
+                          "tanda hubung, misalnya SID-16."))], filters=[_strip])
+    aspect = Choice(_l("Aspek"), choices=[
+        ("SPD", _l("SPD: satuan pemerintah daerah (diisi sekali oleh Bappeda)")),
+        ("SID", _l("SID: satuan inovasi daerah (diisi per inovasi)")),
+    ])
+    number = IntInput(_l("Nomor"), minimum=1, maximum=999)
+    sub = StringField(_l("Sub (mis. a atau b)"), [Optional(), _too_long(2)], filters=[_strip])
+    variable = StringField(_l("Variabel"), [Optional(), _too_long(80)], filters=[_strip])
+    name = StringField(_l("Nama indikator"), [DataRequired(REQUIRED), _too_long(255)],
+                       filters=[_strip])
+    name_en = StringField(_l("Nama dalam bahasa Inggris"), [Optional(), _too_long(255)],
+                          filters=[_strip])
+    weight = DecimalInput(_l("Bobot"), description=_l("Poin = bobot x tingkat yang dipilih."))
+    is_mandatory = BooleanField(_l("Wajib diisi"))
+    accepts_link = BooleanField(_l("Data pendukung boleh berupa tautan (mis. video)"))
+    evidence_hint = TextAreaField(_l("Petunjuk data pendukung"), [Optional(), _too_long(5000)],
+                                  filters=[_strip])
+    position = IntInput(_l("Urutan tampil"), required=False, minimum=0, maximum=10000)
+    labels = FieldList(StringField(_l("Label"), [_too_long(255)], filters=[_strip]),
+                       max_entries=MAX_LEVELS + 1)
+    remove_top = BooleanField(_l("Hapus tingkat tertinggi"))
+    submit = SubmitField(_l("Simpan"))
+
+    def validate_labels(self, field):
+        texts = [entry.data or "" for entry in field.entries]
+        while texts and not texts[-1]:
+            texts.pop()
+        if "" in texts:
+            raise StopValidation(_l("Isi label setiap tingkat tanpa melompati tingkat."))
+        if self.remove_top.data:
+            texts = texts[:-1]
+        if not texts:
+            raise StopValidation(_l("Isi label paling sedikit satu tingkat."))
+        if len(texts) > MAX_LEVELS:
+            raise StopValidation(_l("Paling banyak %(n)s tingkat.", n=MAX_LEVELS))
+        self.level_labels = texts
+
+    @property
+    def label_errors(self):
+        """Errors about the list of levels as a whole (entries carry their own)."""
+        return [e for e in self.labels.errors if not isinstance(e, (list, tuple, dict))]
+
+    def values(self):
+        data = {name: self[name].data for name in INDICATOR_FIELDS}
+        for name in ("sub", "variable", "name_en", "evidence_hint"):
+            data[name] = data[name] or None
+        return data
