@@ -1,41 +1,254 @@
-"""Views of the reporting blueprint: item pages (placeholders until they land)."""
-from flask import abort
-from flask_login import login_required
+"""Item pages: the indicator, the chosen level and note, evidence files and links, submission."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
-from clinic.reporting import bp
+from clinic import audit
+from clinic.access import get_scoped_or_404
+from clinic.auth.models import Role
+from clinic.extensions import db
+from clinic.i18n import client_ip
+from clinic.reporting import bp, services, uploads
+from clinic.reporting.item_forms import ItemForm, ReturnForm, VerifyForm
+from clinic.reporting.models import Evidence, ReportItem
+
+DOCUMENT_KINDS = ("pdf", "png", "jpeg", "docx", "xlsx")
+VIDEO_KINDS = ("mp4",)
+
+
+def actor():
+    return current_user._get_current_object()
+
+
+def can_edit(user, item):
+    """SKPD contacts edit their own SKPD's items; staff and admin edit all; trainers only read."""
+    if user.role in Role.BAPPEDA:
+        return True
+    return user.role == Role.CONTACT and user.skpd_id is not None and user.skpd_id == item.skpd_id
+
+
+def load_item(item_id, edit=False):
+    item = get_scoped_or_404(ReportItem, item_id, actor())
+    if edit and not can_edit(actor(), item):
+        abort(403)
+    return item
+
+
+def render_item(item, form=None, return_form=None, conflict=False):
+    user = actor()
+    if form is None:
+        form = ItemForm(formdata=None, item=item)
+    if conflict:
+        # The next save deliberately replaces what the other person saved.
+        form.version.data = item.version_id
+    if return_form is None:
+        return_form = ReturnForm(formdata=None, version=item.version_id)
+    replaced = [e for e in item.evidence if e.removed_at is None and e.is_replaced]
+    return render_template(
+        "reporting/item_detail.html", item=item, indicator=item.indicator, form=form,
+        return_form=return_form, verify_form=VerifyForm(formdata=None, version=item.version_id),
+        current=item.current_evidence, replaced=replaced, conflict=conflict,
+        can_edit=can_edit(user, item), can_review=user.role in Role.BAPPEDA,
+        accept=",".join(ext for kind in accept_kinds(item) for ext in (
+            uploads.KINDS[kind].extension, *uploads.KINDS[kind].other_extensions)),
+        limits=upload_limits(item),
+    )
+
+
+def accept_kinds(item):
+    return DOCUMENT_KINDS + (VIDEO_KINDS if item.indicator.accepts_link else ())
+
+
+def upload_limits(item):
+    """Per-file limits shown on the page (uploads.inspect_upload applies the same ones)."""
+    config = current_app.config
+    limits = {"document": config.get(uploads.KINDS["pdf"].limit_key, uploads.KINDS["pdf"].default_limit)}
+    if item.indicator.accepts_link:
+        video = uploads.KINDS["mp4"]
+        # No file can be larger than the whole request may be.
+        limits["video"] = min(config.get(video.limit_key, video.default_limit),
+                              config["MAX_CONTENT_LENGTH"] or video.default_limit)
+    return limits
+
+
+def inspect_files(item, files):
+    """Check every chosen file by content and size; UploadRejected names the first bad one."""
+    checked = []
+    try:
+        for storage in files or []:
+            checked.append(uploads.inspect_upload(storage, accept=accept_kinds(item)))
+    except uploads.UploadRejected:
+        close(checked)
+        raise
+    return checked
+
+
+def close(checked):
+    for one in checked:
+        one.close()
+
+
+def store_files(checked):
+    """Write the checked files under generated names; on a failure remove those written."""
+    folder = current_app.config["UPLOAD_FOLDER"]
+    stored = []
+    try:
+        for one in checked:
+            stored.append((one, uploads.store(one, folder)))
+    except Exception:
+        discard(name for _one, name in stored)
+        raise
+    finally:
+        close(checked)
+    return stored
+
+
+def discard(stored_names):
+    folder = current_app.config["UPLOAD_FOLDER"]
+    for name in stored_names:
+        uploads.remove_stored(name, folder)
+
+
+def apply_form(item, form, need=None, submit=False):
+    """Save what the item form carries; return the flash message, or None with the errors set.
+
+    Nothing is written unless everything succeeds: files are checked before any change, and
+    stored files are removed again when the transaction does not commit.
+    """
+    if not form.validate():
+        return None
+    try:
+        link = uploads.validate_link(form.url.data) if form.url.data else None
+    except uploads.UploadRejected as exc:
+        form.url.errors = [*form.url.errors, str(exc.message)]
+        return None
+    if need == "link" and not link:
+        form.url.errors = [*form.url.errors, _("Tuliskan alamat tautan, misalnya "
+                                               "https://www.youtube.com/watch?v=...")]
+        return None
+    try:
+        checked = inspect_files(item, form.files.data)
+    except uploads.UploadRejected as exc:
+        form.files.errors = [*form.files.errors, str(exc.message)]
+        return None
+    if need == "file" and not checked:
+        form.files.errors = [*form.files.errors, _("Pilih minimal satu berkas untuk diunggah.")]
+        return None
+    user, ip = actor(), client_ip()
+    stored = store_files(checked)
+    try:
+        changed = services.save_item(item, form.level.data, form.note.data, user,
+                                     expected_version=form.expected_version)
+        services.attach_files(item, stored, user, replace=form.replace.data, ip=ip)
+        if link:
+            evidence = services.add_link(item, link, user)
+            audit.record("evidence_link_added", actor=user, obj=evidence, summary=link, ip=ip)
+        if submit:
+            services.submit_item(item, user)
+        db.session.commit()
+    except (services.ReportingError, StaleDataError) as exc:
+        db.session.rollback()
+        discard(name for _one, name in stored)
+        form.conflict = isinstance(exc, (services.ConflictError, StaleDataError))
+        form.form_errors.append(str(exc) if isinstance(exc, services.ReportingError) else _(
+            "Butir ini baru saja diubah oleh pengguna lain. Perubahan Anda belum disimpan: "
+            "periksa versi terbaru, lalu simpan kembali."))
+        return None
+    except BaseException:
+        db.session.rollback()
+        discard(name for _one, name in stored)
+        raise
+    return _done_message(changed, stored, link, submit)
+
+
+def _done_message(changed, stored, link, submit):
+    if submit:
+        return _("Butir diajukan. Bappeda akan memverifikasi data pendukungnya.")
+    parts = []
+    if changed:
+        parts.append(_("Tingkat dan catatan tersimpan."))
+    if stored:
+        parts.append(_("%(n)s berkas diunggah.", n=len(stored)))
+    if link:
+        parts.append(_("Tautan ditambahkan."))
+    return " ".join(parts) or _("Tidak ada yang berubah.")
+
+
+def _handle(item_id, need=None, submit=False):
+    item = load_item(item_id, edit=True)
+    form = ItemForm(item=item)
+    message = apply_form(item, form, need=need, submit=submit)
+    if message:
+        flash(message, "success")
+        return redirect(url_for("reporting.item_detail", item_id=item.id))
+    return render_item(item, form=form, conflict=form.conflict)
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @login_required
-def item_detail(**kwargs):
-    abort(404)
+def item_detail(item_id):
+    if request.method == "POST":
+        return _handle(item_id)
+    return render_item(load_item(item_id))
 
 
 @bp.route("/items/<int:item_id>/submit", methods=["POST"])
 @login_required
-def item_submit(**kwargs):
-    abort(404)
+def item_submit(item_id):
+    return _handle(item_id, submit=True)
 
 
 @bp.route("/items/<int:item_id>/evidence", methods=["POST"])
 @login_required
-def evidence_upload(**kwargs):
-    abort(404)
+def evidence_upload(item_id):
+    return _handle(item_id, need="file")
 
 
 @bp.route("/items/<int:item_id>/links", methods=["POST"])
 @login_required
-def evidence_link(**kwargs):
-    abort(404)
+def evidence_link(item_id):
+    return _handle(item_id, need="link")
+
+
+def evidence_or_404(item, evidence_id):
+    """The item's own evidence (never another item's, whatever the URL says), not removed."""
+    evidence = db.session.scalars(select(Evidence).where(
+        Evidence.id == evidence_id, Evidence.item_id == item.id, Evidence.removed_at.is_(None),
+    )).first()
+    if evidence is None:
+        abort(404)
+    return evidence
 
 
 @bp.route("/items/<int:item_id>/evidence/<int:evidence_id>", methods=["GET"])
 @login_required
-def evidence_download(**kwargs):
-    abort(404)
+def evidence_download(item_id, evidence_id):
+    evidence = evidence_or_404(load_item(item_id), evidence_id)
+    if evidence.kind != "file":
+        abort(404)  # links are opened by the browser, never served from here
+    return uploads.send_stored(evidence.stored_name, current_app.config["UPLOAD_FOLDER"],
+                               evidence.original_name, evidence.content_type)
 
 
 @bp.route("/items/<int:item_id>/evidence/<int:evidence_id>/remove", methods=["POST"])
 @login_required
-def evidence_remove(**kwargs):
-    abort(404)
+def evidence_remove(item_id, evidence_id):
+    item = load_item(item_id, edit=True)
+    evidence = evidence_or_404(item, evidence_id)
+    stored_name = evidence.stored_name
+    services.remove_evidence(evidence, actor())
+    audit.record("evidence_removed", actor=actor(), obj=evidence, ip=client_ip(),
+                 summary=evidence.original_name or evidence.url)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Butir ini baru saja diubah oleh pengguna lain. Periksa lagi, lalu ulangi."),
+              "warning")
+    else:
+        if stored_name:
+            discard([stored_name])
+        flash(_("Data pendukung dihapus."), "success")
+    return redirect(url_for("reporting.item_detail", item_id=item.id))

@@ -1,41 +1,161 @@
-"""Views of the reporting blueprint: review pages (placeholders until they land)."""
-from flask import abort
-from flask_login import login_required
+"""Review pages for Bappeda: the queue, verify and return, bulk verify, and the SPD items."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from clinic.reporting import bp
+from clinic.access import get_scoped_or_404, roles_required
+from clinic.admin.models import Skpd
+from clinic.auth.models import Role
+from clinic.catalogue.services import current_cycle
+from clinic.extensions import db
+from clinic.i18n import client_ip
+from clinic.reporting import bp, review, services
+from clinic.reporting.item_forms import ReturnForm, SpdAssignForm, VerifyForm, active_skpds
+from clinic.reporting.item_routes import actor, render_item
+from clinic.reporting.models import ItemStatus, ReportItem
+from clinic.web import safe_next
+
+def conflict_message():
+    return _("Butir ini baru saja diubah oleh pengguna lain. Periksa versi terbaru, lalu ulangi.")
+
+
+def queue_filters():
+    status = request.args.get("status", review.DEFAULT_STATUS)
+    if status not in ItemStatus.ALL and status != "all":
+        status = review.DEFAULT_STATUS
+    return {"status": status, "skpd_id": request.args.get("skpd_id", type=int),
+            "code": request.args.get("code", "").strip()[:16],
+            "q": request.args.get("q", "").strip()[:100]}
 
 
 @bp.route("/review/", methods=["GET"])
-@login_required
-def review_queue(**kwargs):
-    abort(404)
+@roles_required(*Role.BAPPEDA)
+def review_queue():
+    filters, cycle = queue_filters(), current_cycle()
+    page = db.paginate(review.queue(actor(), cycle, **filters),
+                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    counts = review.status_counts(actor(), cycle, filters["skpd_id"], filters["code"],
+                                  filters["q"])
+    return render_template("reporting/review_queue.html", page=page, filters=filters,
+                           counts=counts, cycle=cycle, skpds=active_skpds(),
+                           indicators=review.indicator_choices(cycle),
+                           evidence_counts=review.evidence_counts([i.id for i in page.items]))
 
 
 @bp.route("/items/<int:item_id>/verify", methods=["POST"])
-@login_required
-def item_verify(**kwargs):
-    abort(404)
+@roles_required(*Role.BAPPEDA)
+def item_verify(item_id):
+    item = get_scoped_or_404(ReportItem, item_id, actor())
+    form = VerifyForm()
+    try:
+        review.verify(item, actor(), form.expected_version, ip=client_ip())
+        db.session.commit()
+    except (services.ReportingError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, services.ReportingError) else conflict_message(),
+              "warning")
+    else:
+        flash(_("Butir diverifikasi dan kini dihitung dalam Skor Terverifikasi."), "success")
+    return redirect(url_for("reporting.item_detail", item_id=item.id))
 
 
 @bp.route("/items/<int:item_id>/return", methods=["POST"])
-@login_required
-def item_return(**kwargs):
-    abort(404)
+@roles_required(*Role.BAPPEDA)
+def item_return(item_id):
+    item = get_scoped_or_404(ReportItem, item_id, actor())
+    form = ReturnForm()
+    if form.validate():
+        try:
+            notified = review.return_with_reason(item, form.reason.data, actor(),
+                                                 form.expected_version, ip=client_ip())
+            db.session.commit()
+        except services.ConflictError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+            form.version.data = item.version_id  # the reason stays; sending again is deliberate
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(conflict_message())
+            form.version.data = item.version_id
+        except services.ReportingError as exc:
+            db.session.rollback()
+            flash(str(exc), "warning")  # not in review: nothing to keep
+            return redirect(url_for("reporting.item_detail", item_id=item.id))
+        else:
+            flash(_("Butir dikembalikan untuk diperbaiki.") + " " + (ngettext(
+                "%(num)s operator Perangkat Daerah diberi tahu lewat e-mail.",
+                "%(num)s operator Perangkat Daerah diberi tahu lewat e-mail.", len(notified))
+                if notified else _("Belum ada operator aktif yang dapat diberi tahu lewat "
+                                   "e-mail.")), "success")
+            return redirect(url_for("reporting.item_detail", item_id=item.id))
+    return render_item(item, return_form=form)
 
 
 @bp.route("/review/verify", methods=["POST"])
-@login_required
-def review_bulk_verify(**kwargs):
-    abort(404)
+@roles_required(*Role.BAPPEDA)
+def review_bulk_verify():
+    back = safe_next(request.form.get("next")) or url_for("reporting.review_queue")
+    ids = {int(v) for v in request.form.getlist("item_ids") if v.strip().isdigit()}
+    if not ids:
+        flash(_("Pilih minimal satu butir yang akan diverifikasi."), "warning")
+        return redirect(back)
+    items = review.scoped_items(actor(), ids)
+    verified, skipped = review.bulk_verify(items, actor(), ip=client_ip())
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(conflict_message(), "warning")
+        return redirect(back)
+    flash(ngettext("%(num)s butir diverifikasi.", "%(num)s butir diverifikasi.", len(verified)),
+          "success" if verified else "warning")
+    if skipped or len(items) < len(ids):
+        names = ", ".join(skipped_label(i) for i in skipped[:10])
+        flash(_("%(n)s butir dilewati karena statusnya bukan Diajukan atau tidak ditemukan%(names)s.",
+                n=len(ids) - len(verified), names=f": {names}" if names else ""), "warning")
+    return redirect(back)
+
+
+def skipped_label(item):
+    owner = item.innovation.name if item.innovation else _("Butir SPD")
+    return f"{item.indicator.code} ({owner})"
 
 
 @bp.route("/spd/", methods=["GET"])
-@login_required
-def spd_items(**kwargs):
-    abort(404)
+@roles_required(*Role.BAPPEDA)
+def spd_items():
+    cycle = current_cycle()
+    items = []
+    if cycle is not None:
+        try:
+            services.ensure_spd_items(cycle)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # opened at the same moment by someone else: theirs stand
+        items = review.spd_items(actor(), cycle)
+    return render_template("reporting/spd_items.html", cycle=cycle, items=items,
+                           evidence_counts=review.evidence_counts([i.id for i in items]),
+                           skpds=active_skpds())
 
 
 @bp.route("/spd/<int:item_id>/assign", methods=["POST"])
-@login_required
-def spd_assign(**kwargs):
-    abort(404)
+@roles_required(*Role.BAPPEDA)
+def spd_assign(item_id):
+    item = get_scoped_or_404(ReportItem, item_id, actor())
+    form = SpdAssignForm()
+    if not form.validate():
+        flash(" ".join(str(e) for e in form.skpd_id.errors) or _("Periksa isian Anda."), "danger")
+        return redirect(url_for("reporting.spd_items"))
+    skpd = db.session.get(Skpd, form.skpd_id.data) if form.skpd_id.data else None
+    try:
+        services.assign_spd_item(item, skpd, actor(), ip=client_ip())
+        db.session.commit()
+    except (services.ReportingError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, services.ReportingError) else conflict_message(),
+              "warning")
+    else:
+        flash(_("Butir %(code)s kini diisi oleh %(owner)s.", code=item.indicator.code,
+                owner=skpd.name if skpd else _("Bappeda")), "success")
+    return redirect(url_for("reporting.spd_items"))

@@ -295,6 +295,25 @@ def _jsonable(value):
     return str(value)
 
 
+# -- evidence files of the item pages ---------------------------------------------------------
+
+def attach_files(item, stored_files, actor, replace=False, ip=None):
+    """Attach uploads already checked and stored, given as (checked, stored_name) pairs.
+
+    With ``replace`` the item's current files become replaced ones (kept in its history); only
+    the first new file does the replacing, so a batch of new files replaces the old batch.
+    """
+    added = []
+    for n, (checked, stored_name) in enumerate(stored_files):
+        evidence = add_file(item, checked, stored_name, actor, replace=replace and n == 0)
+        audit.record("evidence_uploaded", actor=actor, obj=evidence,
+                     summary=checked.original_name, ip=ip,
+                     changes={"item_id": [None, item.id], "sha256": [None, checked.sha256],
+                              "size": [None, checked.size]})
+        added.append(evidence)
+    return added
+
+
 # -- innovation pages: lists, figures, "submit again", profile documents ----------------------
 
 def _evidenced_items():

@@ -1,0 +1,140 @@
+"""Review of reporting items: the staff queue, verify and return (with the contacts' e-mail), SPD rows.
+
+Like the services, these functions add and flush; the caller commits.
+"""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from clinic import audit
+from clinic.access import scope
+from clinic.admin.models import Skpd
+from clinic.auth.models import Role, User
+from clinic.catalogue.models import Indicator
+from clinic.email import absolute_url, send_email
+from clinic.extensions import db
+from clinic.reporting import services
+from clinic.reporting.models import Evidence, Innovation, ItemStatus, ReportItem
+
+DEFAULT_STATUS = ItemStatus.SUBMITTED
+
+
+def _like(text):
+    # Typed % and _ are literal text, not wildcards.
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _filtered(user, cycle, skpd_id=None, code="", q=""):
+    stmt = (select(ReportItem)
+            .join(ReportItem.indicator)
+            .outerjoin(ReportItem.innovation)
+            .outerjoin(Skpd, Skpd.id == ReportItem.skpd_id))
+    if cycle is not None:
+        stmt = stmt.where(ReportItem.cycle_id == cycle.id)
+    if skpd_id:
+        stmt = stmt.where(ReportItem.skpd_id == skpd_id)
+    if code:
+        stmt = stmt.where(Indicator.code == code)
+    if q:
+        stmt = stmt.where(func.lower(Innovation.name).like(_like(q), escape="\\"))
+    return scope(stmt, ReportItem, user)
+
+
+def queue(user, cycle, status=DEFAULT_STATUS, skpd_id=None, code="", q=""):
+    """Select the items to review, oldest submission first."""
+    stmt = _filtered(user, cycle, skpd_id, code, q)
+    if status in ItemStatus.ALL:
+        stmt = stmt.where(ReportItem.status == status)
+    return stmt.options(
+        contains_eager(ReportItem.indicator), contains_eager(ReportItem.innovation),
+        contains_eager(ReportItem.skpd),
+    ).order_by(ReportItem.submitted_at.is_(None), ReportItem.submitted_at, ReportItem.id)
+
+
+def status_counts(user, cycle, skpd_id=None, code="", q=""):
+    """Items per status under the same filters, e.g. {'submitted': 4, 'verified': 10, ...}."""
+    inner = _filtered(user, cycle, skpd_id, code, q).with_only_columns(
+        ReportItem.id, ReportItem.status).subquery()
+    rows = db.session.execute(select(inner.c.status, func.count()).group_by(inner.c.status))
+    counts = dict.fromkeys(ItemStatus.ALL, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def indicator_choices(cycle):
+    if cycle is None:
+        return []
+    return [(i.code, i.name) for i in cycle.indicators]
+
+
+def evidence_counts(item_ids):
+    """Current (not removed, not replaced) evidence per item id."""
+    if not item_ids:
+        return {}
+    rows = db.session.execute(
+        select(Evidence.item_id, func.count(Evidence.id))
+        .where(Evidence.item_id.in_(item_ids), Evidence.removed_at.is_(None),
+               Evidence.is_replaced.is_(False))
+        .group_by(Evidence.item_id))
+    return dict(rows.all())
+
+
+def spd_items(user, cycle):
+    """The cycle's SPD items in catalogue order, with their indicator and assigned SKPD."""
+    stmt = (select(ReportItem)
+            .where(ReportItem.cycle_id == cycle.id, ReportItem.innovation_id.is_(None))
+            .options(selectinload(ReportItem.indicator), selectinload(ReportItem.skpd))
+            .order_by(ReportItem.position, ReportItem.id))
+    return db.session.scalars(scope(stmt, ReportItem, user)).all()
+
+
+def verify(item, actor, expected_version=None, ip=None):
+    services.check_version(item, expected_version)
+    services.verify_item(item, actor)
+    audit.record("item_verified", actor=actor, obj=item, summary=item.indicator.code, ip=ip)
+
+
+def return_with_reason(item, reason, actor, expected_version=None, ip=None):
+    """Return an item and tell each active contact of its SKPD why, with a link to the item."""
+    services.check_version(item, expected_version)
+    services.return_item(item, reason, actor)
+    audit.record("item_returned", actor=actor, obj=item, summary=item.indicator.code,
+                 changes={"reason": [None, item.return_reason]}, ip=ip)
+    recipients = []
+    if item.skpd_id is not None:
+        recipients = db.session.scalars(
+            select(User).where(User.role == Role.CONTACT, User.skpd_id == item.skpd_id,
+                               User.is_active.is_(True)).order_by(User.id)).all()
+    link = absolute_url("reporting.item_detail", item_id=item.id)
+    for user in recipients:
+        send_email("item_returned", user,
+                   _l("Perlu perbaikan: %(code)s %(name)s", code=item.indicator.code,
+                      name=item.indicator.name),
+                   item=item, reason=item.return_reason, link=link)
+    return recipients
+
+
+def bulk_verify(items, actor, ip=None):
+    """Verify every submitted item of ``items``; return (verified, skipped) lists."""
+    verified, skipped = [], []
+    for item in items:
+        if item.status == ItemStatus.SUBMITTED:
+            services.verify_item(item, actor)
+            verified.append(item)
+        else:
+            skipped.append(item)
+    if verified:
+        audit.record("items_bulk_verified", actor=actor, object_type="report_items",
+                     summary=f"{len(verified)} verified, {len(skipped)} skipped",
+                     changes={"verified": [i.id for i in verified],
+                              "skipped": [i.id for i in skipped]}, ip=ip)
+    return verified, skipped
+
+
+def scoped_items(user, ids):
+    """Load the items with these ids that ``user`` may see (others are silently absent)."""
+    if not ids:
+        return []
+    stmt = select(ReportItem).where(ReportItem.id.in_(ids)).order_by(ReportItem.id)
+    return db.session.scalars(scope(stmt, ReportItem, user)).all()
