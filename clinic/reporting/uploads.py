@@ -206,7 +206,9 @@ def send_stored(stored_name, folder, original_name, content_type):
         "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~"),
     })
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
