@@ -13,6 +13,7 @@ ROLE_LABELS = {
 ENTRIES = [
     ("reporting.innovation_list", _l("Inovasi"), ("admin", "staff", "contact")),
     ("reporting.review_queue", _l("Verifikasi"), ("admin", "staff")),
+    ("reporting.spd_items", _l("Butir SPD"), ("admin", "staff")),
     ("reporting.score", _l("Skor IID"), ("admin", "staff", "contact")),
     ("admin.skpd_list", _l("Perangkat Daerah"), ("admin", "staff")),
     ("admin.user_list", _l("Pengguna"), ("admin", "staff")),
