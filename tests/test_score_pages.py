@@ -276,7 +276,8 @@ def test_todo_includes_assigned_spd_items_and_nothing_for_others(city, cycle, ma
     todo_a = todo_for_contact(city["contacts"]["DINKES"], cycle, limit=100)
     assert spd_item.id not in {e.fix.item.id for e in todo_a}
     assert not todo_for_contact(city["staff"], cycle)
-    assert not todo_for_contact(city["contacts"]["DINKES"], None)
+    no_cycle = todo_for_contact(city["contacts"]["DINKES"], None)
+    assert not no_cycle and not no_cycle.has_cycle
     empty = todo_for_contact(city["contacts"]["DISNAKER"], cycle)
     assert not empty and not empty.has_innovations
 
@@ -296,6 +297,9 @@ def test_todo_partial_renders_entries_and_empty_states(app, city, cycle):
         none = render_template("reporting/_todo.html",
                                todo=todo_for_contact(city["contacts"]["DISNAKER"], cycle))
         assert "Belum ada inovasi" in none and "/innovations/new" in none
+        closed = render_template("reporting/_todo.html",
+                                 todo=todo_for_contact(city["contacts"]["DISNAKER"], None))
+        assert "Belum ada siklus" in closed and "/innovations/new" not in closed
     # everything submitted: nothing to do, a different empty state
     for item in city["sungai"].items:
         if item.status in (ItemStatus.EMPTY, ItemStatus.DRAFT):

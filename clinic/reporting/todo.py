@@ -111,6 +111,7 @@ class TodoList:
     entries: list = field(default_factory=list)
     more: int = 0
     has_innovations: bool = False
+    has_cycle: bool = True
 
     def __bool__(self):
         return bool(self.entries)
@@ -128,7 +129,9 @@ class TodoList:
 def todo_for_contact(user, cycle, limit=TODO_LIMIT):
     """The to-do list of an SKPD contact for ``cycle``: returned items (all of them) first, then
     at most ``limit`` incomplete items by the verified index points each would add."""
-    if cycle is None or getattr(user, "role", None) != "contact" or user.skpd_id is None:
+    if cycle is None:
+        return TodoList(has_cycle=False)
+    if getattr(user, "role", None) != "contact" or user.skpd_id is None:
         return TodoList()
     own = visible_skpd_ids(user) & {user.skpd_id}
     if not own:
