@@ -1,23 +1,36 @@
-"""Views of the admin blueprint (placeholder until the admin pages land)."""
-from flask import render_template
+"""Views of the admin blueprint: shared helpers here, the pages in one module per list."""
+from flask import current_app
+from flask_login import current_user
 
-from clinic.access import roles_required
 from clinic.admin import bp
+from clinic.admin.forms import kind_label
+from clinic.extensions import db
 
 
-@bp.route("/skpd/")
-@roles_required("admin", "staff")
-def skpd_list():
-    return render_template("base.html")
+@bp.context_processor
+def admin_helpers():
+    return {"kind_label": kind_label}
 
 
-@bp.route("/users/")
-@roles_required("admin", "staff")
-def user_list():
-    return render_template("base.html")
+def actor():
+    """The signed-in user as a plain object, to hand to services."""
+    return current_user._get_current_object()
 
 
-@bp.route("/audit/")
-@roles_required("admin", "staff")
-def audit_log():
-    return render_template("base.html")
+def paginate(stmt):
+    return db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+
+
+def show_error(form, exc):
+    """Put a refused change's message next to its field (or above the form) and undo the session."""
+    db.session.rollback()
+    # A lazy string counts as safe HTML in Jinja; str() lets the template escape what users typed.
+    message = str(exc.message)
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
+
+
+from clinic.admin import audit_routes, skpd_routes, user_routes  # noqa: E402,F401
