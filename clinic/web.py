@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 from flask import request
 from flask_babel import format_decimal, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from clinic import dates, navigation
@@ -64,7 +65,17 @@ def template_globals():
     }
 
 
+def _finalize(value):
+    # Flask-Babel's lazy strings declare themselves safe HTML (__html__), so a message such as
+    # _l("kode '%(code)s' tidak dikenal", code=<user input>) would reach the page unescaped.
+    # Turning them into plain text here lets autoescaping treat them like any other string.
+    if isinstance(value, LazyString):
+        return str(value)
+    return value
+
+
 def init_app(app):
+    app.jinja_env.finalize = _finalize
     app.after_request(security_headers)
     app.context_processor(template_globals)
     app.jinja_env.filters.update(
