@@ -1,4 +1,4 @@
-"""Demo data: the city's work units, one account per role and per SKPD, the current cycle.
+"""Demo data: the city's work units, accounts per role and per SKPD, cycles, innovations.
 
 Later features extend ``seed_demo`` with their own data. Dates are relative to today so the demo
 always looks alive.
@@ -18,6 +18,7 @@ from clinic.auth.services import send_invitation
 from clinic.catalogue.services import load_catalogue, make_current
 from clinic.dates import today_local
 from clinic.extensions import db
+from clinic.reporting.demo import seed_reporting_demo
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 STAFF = [
@@ -77,19 +78,25 @@ def seed_demo(scale=1):
     password = password_hasher().hash(current_app.config["DEMO_PASSWORD"])
     result = parse_skpd_csv(_skpd_csv(scale))
     import_skpds(result)
-    for email, name, role, fields in STAFF:
-        _user(email, name, role, password, **fields)
+    people = {email: _user(email, name, role, password, **fields)
+              for email, name, role, fields in STAFF}
     skpds = db.session.scalars(select(Skpd).order_by(Skpd.code)).all()
+    contacts = {}
     for skpd in skpds:
-        _user(f"operator.{skpd.code.lower()}@demo.test", f"Operator {skpd.short_name}",
-              "contact", password, skpd=skpd, position="Operator Inovasi")
+        contacts[skpd.id] = _user(f"operator.{skpd.code.lower()}@demo.test",
+                                  f"Operator {skpd.short_name}", "contact", password, skpd=skpd,
+                                  position="Operator Inovasi")
     invited = User(email="narasumber.baru@demo.test", name="Ahmad Fauzi", role="trainer",
                    institution="Universitas Lambung Mangkurat")
     db.session.add(invited)
     db.session.flush()
     send_invitation(invited)
     cycle = _cycles(today_local())
-    return {"skpds": len(skpds), "users": len(STAFF) + len(skpds) + 1, "cycle": cycle.year}
+    db.session.flush()
+    reporting = seed_reporting_demo(cycle, skpds, contacts, people["staff@demo.test"], scale=scale)
+    return {"skpds": len(skpds), "users": len(STAFF) + len(skpds) + 1, "cycle": cycle.year,
+            "innovations": reporting["innovations"],
+            "claimed": reporting["claimed_index"], "verified": reporting["verified_index"]}
 
 
 def demo_logins():
@@ -113,7 +120,8 @@ def register(app):
         summary = seed_demo(scale)
         db.session.commit()
         click.echo(f"Demo data: {summary['skpds']} SKPD, {summary['users']} users, "
-                   f"current cycle {summary['cycle']}.")
+                   f"{summary['innovations']} innovations, current cycle {summary['cycle']} "
+                   f"(claimed index {summary['claimed']:.2f}, verified {summary['verified']:.2f}).")
 
     @app.cli.command("demo-logins")
     @click.option("--port", default=5000)

@@ -10,6 +10,7 @@ from clinic.catalogue.services import current_cycle
 from clinic.extensions import csrf, db, limiter
 from clinic.main import bp
 from clinic.reminders.services import outbox_backlog
+from clinic.reporting.todo import todo_for_contact
 from clinic.web import safe_next
 
 
@@ -27,7 +28,8 @@ def index():
         return render_template("main/home_staff.html", cycle=cycle, stats=stats)
     if user.is_contact:
         skpd = db.session.scalars(scope(select(Skpd), Skpd, user)).first()
-        return render_template("main/home_contact.html", cycle=cycle, skpd=skpd)
+        todo = todo_for_contact(user, cycle) if cycle else None
+        return render_template("main/home_contact.html", cycle=cycle, skpd=skpd, todo=todo)
     return render_template("main/home_trainer.html", cycle=cycle)
 
 
