@@ -3,32 +3,132 @@
 The suite runs on SQLite by default; set TEST_DATABASE_URL to run it on PostgreSQL or MariaDB.
 Under CI=true an unreachable database fails the run instead of skipping it.
 """
+import io
 import itertools
 import os
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+import yaml
+from flask import g, has_app_context, url_for
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from jinja2 import BytecodeCache
+from PIL import Image
+from sqlalchemy import delete, select, text
+from werkzeug.datastructures import FileStorage
 
 from clinic import create_app
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
+from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
 from clinic.extensions import db
+from clinic.reminders.models import Notification
+from clinic.reporting import uploads
+from clinic.reporting.models import ReportItem
+from clinic.reporting.services import (
+    add_document, add_file, create_innovation, ensure_spd_items,
+)
+from config import TestingConfig
 
 PASSWORD = "Rahasia-Kota-2026"
 _counter = itertools.count(1)
 
 
+ROUTES_DIR = Path(__file__).resolve().parent / "routes"
+ROLES = ("anonymous", "admin", "staff", "trainer", "contact_own", "contact_other")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "app_config(name='testing', **overrides): build the `app` fixture from another config "
+        "class and/or with config overrides (the database stays the test database)",
+    )
+
+
+def load_route_table():
+    """Every row of tests/routes/*.yaml, each with the file it came from."""
+    rows = []
+    for path in sorted(ROUTES_DIR.glob("*.yaml")):
+        for n, row in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], 1):
+            rows.append(dict(row, _source=f"{path.name}#{n}"))
+    return rows
+
+
+def pytest_generate_tests(metafunc):
+    # `route_case`: one case per route-table row x role.
+    if "route_case" in metafunc.fixturenames:
+        cases, ids = [], []
+        for row in load_route_table():
+            for role in ROLES:
+                cases.append((row, role))
+                ids.append(f"{row['endpoint']}-{row.get('method', 'GET')}-{row['_source']}-{role}")
+        metafunc.parametrize("route_case", cases, ids=ids)
+
+
+class RequestClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``, as in production.
+
+    The ``app`` fixture keeps one application context open for the whole test, and Flask reuses
+    it for each request, so without this ``g`` (Flask-Login's cached user, Flask-Babel's
+    locale) would leak from one client's request into another's.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name, None)
+        return super().open(*args, **kwargs)
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every app of the run: each test builds a new app, and
+    compiling every template again for each one would dominate the suite's time. Jinja checks
+    the source checksum, so an edited template is compiled afresh."""
+
+    def __init__(self):
+        self._store = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecodeCache()
+
+
 @pytest.fixture
-def app():
-    app = create_app("testing")
+def app(request):
+    marker = request.node.get_closest_marker("app_config")
+    name = (marker.args[0] if marker and marker.args else "testing")
+    overrides = dict(marker.kwargs) if marker else {}
+    # Whatever the config class, never touch a database other than the test database.
+    overrides.setdefault("SQLALCHEMY_DATABASE_URI", TestingConfig.SQLALCHEMY_DATABASE_URI)
+    app = create_app(name, overrides=overrides)
+    app.test_client_class = RequestClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         db.create_all()
         yield app
         db.session.remove()
         # Empty every table so the next test starts clean on a shared server database.
         with db.engine.begin() as conn:
+            mysql = conn.dialect.name in ("mysql", "mariadb")
+            if mysql:
+                # InnoDB checks foreign keys row by row, so a table that refers to itself
+                # (innovations.previous_id, skpds.parent_id) cannot be emptied in one DELETE.
+                conn.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(delete(table))
+            if mysql:
+                conn.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
         db.engine.dispose()
 
 
@@ -87,6 +187,7 @@ class AuthActions:
     def login_as(self, user, **kwargs):
         response = self.login(user.email, **kwargs)
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        assert not response.headers["Location"].startswith("/login"), response.headers["Location"]
         return response
 
     def logout(self):
@@ -96,3 +197,124 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+def pdf_bytes():
+    """A small real PDF (one image page)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(buffer, "PDF")
+    return buffer.getvalue()
+
+
+def _stored_pdf(folder, name):
+    checked = uploads.inspect_upload(FileStorage(io.BytesIO(pdf_bytes()), name))
+    return checked, uploads.store(checked, folder)
+
+
+class World:
+    """The route-table world: SKPD A and B with a contact each, admin, staff, trainer, the current
+    cycle with one SID and one SPD indicator, one outbox row; SKPD A has an innovation with a
+    profile document, and its SID item has a file as evidence (files in ``folder``).
+    ``users`` maps each route-table role to its user."""
+
+    def __init__(self, make_user, make_skpd, folder):
+        self.skpd = make_skpd(name="Dinas Pertama")
+        self.other_skpd = make_skpd(name="Dinas Kedua")
+        self.contact = make_user("contact", skpd=self.skpd)
+        self.other_contact = make_user("contact", skpd=self.other_skpd)
+        self.admin = make_user("admin")
+        self.staff = make_user("staff")
+        self.trainer = make_user("trainer")
+        self.cycle = Cycle(year=2026, name="IID 2026", is_current=True,
+                           internal_deadline_on=date(2026, 6, 30))
+        self.indicator = Indicator(cycle=self.cycle, code="SID-1", aspect="SID", number=1,
+                                   name="Regulasi inovasi daerah", weight=Decimal("1.5"),
+                                   levels=[IndicatorLevel(level=1, label="Ada")])
+        self.notification = Notification(
+            kind="test", recipient_id=self.contact.id, to_email=self.contact.email,
+            subject="Pengingat", body_text="Isi", body_html="<p>Isi</p>",
+            message_id="<world@example.test>")
+        spd = Indicator(cycle=self.cycle, code="SPD-01", aspect="SPD", number=1, name="Visi",
+                        weight=Decimal("1"), levels=[IndicatorLevel(level=1, label="Ada")])
+        db.session.add_all([self.cycle, self.indicator, spd, self.notification])
+        db.session.flush()
+        self.innovation = create_innovation(self.skpd, self.cycle, {"name": "Inovasi A"},
+                                            self.contact)
+        self.item = next(i for i in self.innovation.items if i.indicator_id == self.indicator.id)
+        self.evidence = add_file(self.item, *_stored_pdf(folder, "sk.pdf"), self.contact)
+        self.document = add_document(self.innovation, "anggaran",
+                                     *_stored_pdf(folder, "anggaran.pdf"), self.contact)
+        ensure_spd_items(self.cycle)
+        db.session.commit()
+        self.spd_item = db.session.scalars(
+            select(ReportItem).where(ReportItem.innovation_id.is_(None))).one()
+        # Signed with another key: well-formed, never valid.
+        self.token = URLSafeTimedSerializer("not-the-app-key", salt="x").dumps({"uid": 1})
+        self.users = {
+            "anonymous": None, "admin": self.admin, "staff": self.staff,
+            "trainer": self.trainer, "contact_own": self.contact,
+            "contact_other": self.other_contact,
+        }
+
+    @property
+    def placeholders(self):
+        return {
+            "skpd": self.skpd.id, "other_skpd": self.other_skpd.id,
+            "contact": self.contact.id, "other_contact": self.other_contact.id,
+            "staff": self.staff.id, "admin": self.admin.id, "trainer": self.trainer.id,
+            "cycle": self.cycle.id, "indicator": self.indicator.id,
+            "notification": self.notification.id, "token": self.token,
+            "innovation": self.innovation.id, "document": self.document.id,
+            "item": self.item.id, "evidence": self.evidence.id, "spd_item": self.spd_item.id,
+        }
+
+    def fill(self, value):
+        """Replace "{name}" placeholders in a value (a whole placeholder keeps its type)."""
+        if isinstance(value, dict):
+            return {k: self.fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.fill(v) for v in value]
+        if not isinstance(value, str):
+            return value
+        values = self.placeholders
+        unknown = set(re.findall(r"\{([a-z_]+)\}", value)) - set(values)
+        if unknown:
+            raise LookupError(f"unknown placeholder(s) {sorted(unknown)}: add them to World "
+                              "in tests/conftest.py")
+        if value.startswith("{") and value.endswith("}") and value[1:-1] in values:
+            return values[value[1:-1]]
+        for key, replacement in values.items():
+            value = value.replace("{" + key + "}", str(replacement))
+        return value
+
+
+@pytest.fixture
+def world(app, make_user, make_skpd, tmp_path):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return World(make_user, make_skpd, app.config["UPLOAD_FOLDER"])
+
+
+@pytest.fixture
+def route_table():
+    return load_route_table()
+
+
+def route_url(app, world, row):
+    """The URL of a route-table row, placeholders filled from the world."""
+    with app.test_request_context():
+        return url_for(row["endpoint"], **world.fill(row.get("args") or {}))
+
+
+@pytest.fixture
+def request_route(app, world):
+    """Request one route-table row as one role in a new client; return the response."""
+
+    def request_(row, role, **kwargs):
+        client = app.test_client()
+        user = world.users[role]
+        if user is not None:
+            AuthActions(client).login_as(user)
+        return client.open(route_url(app, world, row), method=row.get("method", "GET").upper(),
+                           data=world.fill(row.get("data") or {}), **kwargs)
+
+    return request_
