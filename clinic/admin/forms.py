@@ -16,6 +16,7 @@ from clinic.auth.services import normalise_email
 from clinic.dates import TIMEZONE_CHOICES
 from clinic.extensions import db
 from clinic.navigation import role_label
+from clinic.form_fields import int_or_none
 
 KIND_LABELS = {
     "sekretariat": _l("Sekretariat"),
@@ -48,16 +49,6 @@ def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
 
 
-def _int_or_none(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        # An impossible id fails the choice check with the field's own message.
-        return -1
-
-
 def _skpd_choices(include_ids=(), exclude_ids=()):
     stmt = select(Skpd).where(Skpd.is_active.is_(True) | Skpd.id.in_(list(include_ids)))
     rows = db.session.scalars(stmt.order_by(Skpd.code)).all()
@@ -85,7 +76,7 @@ class SkpdForm(FlaskForm):
         Optional(), Length(max=254, message=_l("E-mail maksimal 254 karakter.")),
         Email(message=_l("Alamat e-mail tidak valid.")),
     ], description=_l("Menerima eskalasi tindak lanjut yang lama terlambat."))
-    parent_id = SelectField(_l("Induk (untuk sub-unit)"), coerce=_int_or_none,
+    parent_id = SelectField(_l("Induk (untuk sub-unit)"), coerce=int_or_none,
                             invalid_choice_message=CHOOSE_FROM_LIST,
                             description=_l("Misalnya Dinas Kesehatan untuk sebuah puskesmas."))
     submit = SubmitField(_l("Simpan"))
@@ -128,7 +119,7 @@ class UserForm(FlaskForm):
         DataRequired(_l("Nama wajib diisi.")), Length(max=120, message=_l("Nama maksimal 120 karakter.")),
     ])
     role = SelectField(_l("Peran"))
-    skpd_id = SelectField(_l("Perangkat Daerah (SKPD)"), coerce=_int_or_none,
+    skpd_id = SelectField(_l("Perangkat Daerah (SKPD)"), coerce=int_or_none,
                           description=_l("Wajib untuk Operator SKPD; kosongkan untuk peran lain."))
     institution = StringField(_l("Instansi"), filters=[_strip], validators=[
         Optional(), Length(max=120, message=_l("Instansi maksimal 120 karakter.")),

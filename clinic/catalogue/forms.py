@@ -1,18 +1,18 @@
 """Forms of the cycle and catalogue pages; numbers accept the Indonesian decimal comma."""
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField, SelectField,
+from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUNT, MAX_LEVELS,
                                        amount_problem, parse_decimal)
 from clinic.dates import TIMEZONE_CHOICES
+from clinic.form_fields import DateInput
 
 REQUIRED = _l("Wajib diisi.")
 MAX_BANDS = 12
@@ -103,23 +103,6 @@ class IntInput(StringField):
         if not self.minimum <= self.data <= self.maximum:
             raise StopValidation(_l("Harus antara %(min)s dan %(max)s.",
                                     min=self.minimum, max=self.maximum))
-
-
-class DateInput(DateField):
-    """An optional date (the browser's date picker sends YYYY-MM-DD)."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators or [Optional()], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")) from exc
-
-    def pre_validate(self, form):
-        if isinstance(self.data, date) and not 1900 <= self.data.year <= 2999:
-            raise StopValidation(_l("Tanggal tidak valid; gunakan format TTTT-BB-HH."))
 
 
 class Choice(SelectField):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import (DateField, HiddenField, SelectField, SelectMultipleField, StringField,
+from wtforms import (HiddenField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
@@ -19,6 +19,7 @@ from clinic.dates import fmt_date
 from clinic.extensions import db
 from clinic.reporting.models import DOCUMENT_KINDS, FORMS, INITIATORS, STAGES, ItemStatus
 from clinic.web import fmt_rupiah
+from clinic.form_fields import DateInput
 
 URUSAN_FILE = Path(__file__).resolve().parents[2] / "data" / "urusan.yaml"
 BUDGET_MAX_DIGITS = 16
@@ -121,23 +122,6 @@ class RupiahField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{int(self.data):,}".replace(",", ".")
-
-
-class DateInput(DateField):
-    """An optional date (the browser's date picker sends YYYY-MM-DD)."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators or [Optional()], **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(BAD_DATE) from exc
-
-    def pre_validate(self, form):
-        if isinstance(self.data, date) and not 1900 <= self.data.year <= 2999:
-            raise StopValidation(BAD_DATE)
 
 
 class Choice(SelectField):

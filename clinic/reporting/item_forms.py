@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from clinic.admin.models import Skpd
 from clinic.extensions import db
+from clinic.form_fields import int_or_none
 
 NOTE_MAX = 4000
 REASON_MAX = 4000
@@ -16,16 +17,6 @@ REASON_MAX = 4000
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        # An impossible value: the service refuses it with its own message.
-        return -1
 
 
 class VersionedForm(FlaskForm):
@@ -51,7 +42,7 @@ class ItemForm(VersionedForm):
     typed survives whichever action is refused.
     """
 
-    level = RadioField(_l("Tingkat (parameter)"), coerce=_int_or_none, validate_choice=False,
+    level = RadioField(_l("Tingkat (parameter)"), coerce=int_or_none, validate_choice=False,
                        validators=[Optional()])
     note = TextAreaField(_l("Catatan untuk verifikator"), filters=[_strip], validators=[
         Length(max=NOTE_MAX, message=_l("Catatan maksimal %(max)s karakter.", max=NOTE_MAX)),
@@ -88,7 +79,7 @@ class VerifyForm(VersionedForm):
 
 
 class SpdAssignForm(FlaskForm):
-    skpd_id = SelectField(_l("Ditugaskan kepada"), coerce=_int_or_none,
+    skpd_id = SelectField(_l("Ditugaskan kepada"), coerce=int_or_none,
                           invalid_choice_message=_l("Pilih Perangkat Daerah dari daftar."))
 
     def __init__(self, *args, **kwargs):
