@@ -51,7 +51,7 @@ def record(action, *, actor=None, obj=None, object_type=None, object_id=None,
         object_id=None if object_id is None else str(object_id),
         summary=summary[:255] if summary else None,
         changes=changes,
-        ip=ip,
+        ip=ip[:45] if ip else None,  # a forged X-Forwarded-For can be longer than any address
     )
     db.session.add(event)
     logger.info(

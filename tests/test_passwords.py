@@ -205,3 +205,16 @@ def test_production_hashes_use_the_configured_cost(app):
     assert m >= 19456 and t >= 2
     assert (m, t, p) == (app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_TIME_COST"],
                          app.config["ARGON2_PARALLELISM"])
+
+
+def test_demo_accounts_can_ask_for_a_reset_link(client, make_user):
+    from sqlalchemy import select
+
+    from clinic.extensions import db
+    from clinic.reminders.models import Notification
+
+    user = make_user(role="contact", email="operator.dinkes@demo.test")
+    response = client.post("/password/forgot", data={"email": user.email})
+    assert response.status_code == 302
+    row = db.session.scalars(select(Notification).where(Notification.kind == "password_reset")).one()
+    assert row.to_email == "operator.dinkes@demo.test"
