@@ -73,6 +73,8 @@ def register_blueprints(app):
     from clinic.admin import bp as admin_bp
     from clinic.auth import bp as auth_bp
     from clinic.catalogue import bp as catalogue_bp
+    from clinic.coaching import bp as coaching_bp
+    from clinic.followups import bp as followups_bp
     from clinic.main import bp as main_bp
     from clinic.reminders import bp as reminders_bp
     from clinic.reporting import bp as reporting_bp
@@ -83,6 +85,8 @@ def register_blueprints(app):
     app.register_blueprint(catalogue_bp, url_prefix="/admin/cycles")
     app.register_blueprint(reminders_bp, url_prefix="/admin/outbox")
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(coaching_bp, url_prefix="/coaching")
+    app.register_blueprint(followups_bp, url_prefix="/tindak-lanjut")
 
 
 def register_errorhandlers(app):

@@ -25,23 +25,40 @@ def roles_required(*roles):
 
 
 def trainer_skpd_ids(user):
-    """SKPD ids a trainer may look at: those of their own sessions (coaching adds them)."""
-    return set()
+    """SKPD ids a trainer may look at: those of the sessions they coach (not cancelled)."""
+    from clinic.coaching.models import (CoachingSession, SessionStatus, session_skpds,
+                                        session_trainers)
+
+    stmt = (select(session_skpds.c.skpd_id)
+            .join(session_trainers, session_trainers.c.session_id == session_skpds.c.session_id)
+            .join(CoachingSession, CoachingSession.id == session_skpds.c.session_id)
+            .where(session_trainers.c.user_id == user.id,
+                   CoachingSession.status != SessionStatus.CANCELLED)
+            .distinct())
+    return set(db.session.scalars(stmt))
+
+
+def _skpd_clause(model, skpd_ids):
+    # A model owned by one SKPD names its column; one shared by several SKPDs (a session)
+    # gives a clause instead.
+    if hasattr(model, "skpd_scope_clause"):
+        return model.skpd_scope_clause(skpd_ids)
+    return getattr(model, model.skpd_scope_column).in_(skpd_ids)
 
 
 def scope(stmt, model, user):
     """Narrow a select of SKPD-owned rows of ``model`` to what ``user`` may see.
 
-    Each SKPD-owned model names its SKPD column in ``skpd_scope_column``.
+    Each SKPD-owned model names its SKPD column in ``skpd_scope_column`` (or, when a row
+    belongs to several SKPDs, provides ``skpd_scope_clause(skpd_ids)``).
     """
-    column = getattr(model, model.skpd_scope_column)
     if user.role in ("admin", "staff"):
         return stmt
     if user.role == "contact" and user.skpd_id is not None:
-        return stmt.where(column == user.skpd_id)
+        return stmt.where(_skpd_clause(model, [user.skpd_id]))
     if user.role == "trainer":
         ids = trainer_skpd_ids(user)
-        return stmt.where(column.in_(ids)) if ids else stmt.where(false())
+        return stmt.where(_skpd_clause(model, sorted(ids))) if ids else stmt.where(false())
     return stmt.where(false())
 
 

@@ -16,11 +16,12 @@ def _msgid_domain():
 
 
 def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_key=None,
-               send_after=None, cc=None, **context):
+               send_after=None, cc=None, attachments=None, **context):
     """Render ``templates/email/<kind>.txt`` and ``.html`` and add an outbox row.
 
     The row joins the caller's transaction: it is delivered only if the caller commits.
     ``subject`` is a lazy string, rendered in the recipient's language like the bodies.
+    ``attachments`` is a list of ``{"filename", "content_type", "data"}`` with text data.
     """
     locale = locale or getattr(recipient, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     to_email = to_email or recipient.email
@@ -42,6 +43,7 @@ def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_k
         dedupe_key=dedupe_key,
         message_id=make_msgid(domain=_msgid_domain()),
         send_after=send_after or utcnow(),
+        attachments=attachments or None,
     )
     db.session.add(row)
     return row

@@ -5,3 +5,7 @@ from clinic.auth.models import User  # noqa: F401
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel, PredicateBand  # noqa: F401
 from clinic.reminders.models import Notification  # noqa: F401
 from clinic.reporting.models import Evidence, Innovation, InnovationDocument, ItemEvent, ReportItem  # noqa: F401,E501
+from clinic.coaching.models import (  # noqa: F401
+    Attendance, ClosedDate, CoachingSession, Finding, NoteRevision, SessionEvent, SessionNote,
+)
+from clinic.followups.models import FollowUpTask, TaskEvent  # noqa: F401

@@ -7,7 +7,7 @@ import io
 import itertools
 import os
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +25,11 @@ from clinic import create_app
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
+from clinic.coaching.models import (
+    Attendance, ClosedDate, CoachingSession, Finding, SessionNote,
+)
 from clinic.extensions import db
+from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.reminders.models import Notification
 from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
@@ -248,6 +252,7 @@ class World:
         db.session.commit()
         self.spd_item = db.session.scalars(
             select(ReportItem).where(ReportItem.innovation_id.is_(None))).one()
+        self._add_coaching(folder)
         # Signed with another key: well-formed, never valid.
         self.token = URLSafeTimedSerializer("not-the-app-key", salt="x").dumps({"uid": 1})
         self.users = {
@@ -255,6 +260,40 @@ class World:
             "trainer": self.trainer, "contact_own": self.contact,
             "contact_other": self.other_contact,
         }
+
+    def _add_coaching(self, folder):
+        """A planned session of SKPD A coached by the trainer, with an attendance row, notes,
+        a finding about {item}, a follow-up task from it with an attachment, a closed date;
+        the contact has a calendar feed token."""
+        self.session = CoachingSession(
+            title="Klinik Inovasi Dinas Pertama", skpds=[self.skpd], trainers=[self.trainer],
+            starts_at=datetime(2026, 7, 7, 1, 0, tzinfo=timezone.utc),
+            ends_at=datetime(2026, 7, 7, 3, 0, tzinfo=timezone.utc), timezone="Asia/Makassar",
+            place="Ruang Rapat Bappeda", room="Ruang Rapat 1", agenda="Bukti dukung SID-1",
+            cycle=self.cycle, innovations=[self.innovation], created_by_id=self.staff.id)
+        self.attendance = Attendance(session=self.session, user_id=self.contact.id,
+                                     skpd_id=self.skpd.id, name=self.contact.name)
+        self.note = SessionNote(session=self.session, body="Catatan **awal**",
+                                private_body="Catatan internal narasumber")
+        self.finding = Finding(session=self.session, skpd_id=self.skpd.id,
+                               innovation_id=self.innovation.id, item_id=self.item.id,
+                               text="SK inovasi belum diunggah")
+        self.closed_date = ClosedDate(closed_on=date(2026, 12, 24), name="Cuti bersama Natal")
+        db.session.add_all([self.session, self.attendance, self.note, self.finding,
+                            self.closed_date])
+        db.session.flush()
+        self.task = FollowUpTask(
+            skpd_id=self.skpd.id, owner_id=self.contact.id, title="Unggah SK inovasi",
+            due_on=date(2026, 7, 21), source="session", session_id=self.session.id,
+            finding_id=self.finding.id, item_id=self.item.id, created_by_id=self.trainer.id)
+        checked, stored = _stored_pdf(folder, "bukti.pdf")
+        self.task_attachment = TaskEvent(
+            task=self.task, actor_id=self.contact.id, action="comment", comment="Sudah diunggah",
+            stored_name=stored, original_name="bukti.pdf", content_type="application/pdf",
+            size=checked.size, sha256=checked.sha256)
+        self.contact.calendar_token = "feed-token-contact-a-0123456789"
+        db.session.add_all([self.task, self.task_attachment])
+        db.session.commit()
 
     @property
     def placeholders(self):
@@ -266,6 +305,10 @@ class World:
             "notification": self.notification.id, "token": self.token,
             "innovation": self.innovation.id, "document": self.document.id,
             "item": self.item.id, "evidence": self.evidence.id, "spd_item": self.spd_item.id,
+            "session": self.session.id, "attendance": self.attendance.id,
+            "finding": self.finding.id, "closed_date": self.closed_date.id,
+            "task": self.task.id, "task_attachment": self.task_attachment.id,
+            "feed_token": self.contact.calendar_token,
         }
 
     def fill(self, value):

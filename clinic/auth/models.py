@@ -58,6 +58,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Flask-Login's alternative id: rotating it ends every session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # Secret of the personal calendar feed URL; regenerating it revokes the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

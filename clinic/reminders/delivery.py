@@ -67,6 +67,9 @@ def build_message(row):
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+    for attachment in row.attachments or ():
+        msg.attach(attachment["filename"], attachment["content_type"],
+                   attachment["data"].encode("utf-8"))
     # Keep the id written with the row, so a re-send after a crash is recognisably the same mail.
     msg.msgId = row.message_id
     return msg

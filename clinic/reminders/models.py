@@ -1,6 +1,6 @@
 """The outbox: every e-mail the application sends is first a row here."""
 from datetime import datetime
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db_types import UTCDateTime, utcnow
@@ -31,6 +31,8 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    # [{"filename": ..., "content_type": ..., "data": text}], e.g. an invitation's .ics
+    attachments: Mapped[list | None] = mapped_column(JSON)
     # A unique key per reminder decision, so a second pass cannot write the same row twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(190), unique=True)
     message_id: Mapped[str] = mapped_column(String(255))

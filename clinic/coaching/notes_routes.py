@@ -1,0 +1,2 @@
+"""(stub: being written)"""
+from clinic.coaching import bp  # noqa: F401

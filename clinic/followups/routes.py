@@ -1,0 +1,2 @@
+"""(stub: being written)"""
+from clinic.followups import bp  # noqa: F401
