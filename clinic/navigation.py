@@ -12,6 +12,8 @@ ROLE_LABELS = {
 # (endpoint, label, roles); the active marker matches on the endpoint's blueprint.
 ENTRIES = [
     ("reporting.innovation_list", _l("Inovasi"), ("admin", "staff", "contact")),
+    ("coaching.calendar", _l("Jadwal Klinik"), ("admin", "staff", "trainer", "contact")),
+    ("followups.index", _l("Tindak Lanjut"), ("admin", "staff", "trainer", "contact")),
     ("reporting.review_queue", _l("Verifikasi"), ("admin", "staff")),
     ("reporting.spd_items", _l("Butir SPD"), ("admin", "staff")),
     ("reporting.score", _l("Skor IID"), ("admin", "staff", "contact")),
