@@ -1,6 +1,6 @@
 """Configuration classes read from environment variables (and an optional .env file)."""
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -22,6 +22,12 @@ def _int(name, default):
     return int(os.environ.get(name, default))
 
 
+def _office_hours(name, default):
+    """Office hours "HH:MM-HH:MM" as a pair of times (scheduling warns outside them)."""
+    start, end = os.environ.get(name, default).split("-")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -29,6 +35,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Asia/Makassar")
+    # Local office hours of Bappeda; sessions outside them get a warning, not a refusal.
+    OFFICE_HOURS = _office_hours("CLINIC_OFFICE_HOURS", "08:00-16:00")
     CLINIC_CITY = os.environ.get("CLINIC_CITY", "Kota Banjarmasin")
     CLINIC_AGENCY = os.environ.get("CLINIC_AGENCY", "Bappedalitbang Kota Banjarmasin")
     # Used to build absolute links in e-mails sent outside a request (CLI, scheduler).
