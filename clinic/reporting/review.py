@@ -93,6 +93,14 @@ def verify(item, actor, expected_version=None, ip=None):
     services.check_version(item, expected_version)
     services.verify_item(item, actor)
     audit.record("item_verified", actor=actor, obj=item, summary=item.indicator.code, ip=ip)
+    _close_tasks(item, actor)
+
+
+def _close_tasks(item, actor):
+    # Imported here: the followups package loads its routes, which load reporting modules.
+    from clinic.followups.services import close_for_verified_item
+
+    close_for_verified_item(item, actor)
 
 
 def return_with_reason(item, reason, actor, expected_version=None, ip=None):
@@ -121,6 +129,7 @@ def bulk_verify(items, actor, ip=None):
     for item in items:
         if item.status == ItemStatus.SUBMITTED:
             services.verify_item(item, actor)
+            _close_tasks(item, actor)
             verified.append(item)
         else:
             skipped.append(item)

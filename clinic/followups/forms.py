@@ -1,0 +1,117 @@
+"""Forms of the follow-up pages: the task form, the status update, the close/cancel/reopen reasons."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from clinic.auth.models import Role
+from clinic.dates import fmt_date_short
+from clinic.followups import queries
+from clinic.followups.models import TaskPriority
+from clinic.followups.services import PRIORITY_LABELS, STATUS_LABELS, TITLE_MAX, active_contacts
+from clinic.form_fields import DateInput, int_or_none
+
+TEXT_MAX = 4000
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class VersionedForm(FlaskForm):
+    """Carries the version of the task the user opened (optimistic locking)."""
+
+    version = HiddenField()
+
+    @property
+    def expected_version(self):
+        if self.version.data in (None, ""):
+            return None
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return -1  # tampered: treat it as someone else's change
+
+
+class TaskForm(VersionedForm):
+    """Create or edit a task; ``skpds`` are the SKPDs the user may choose (None when fixed)."""
+
+    skpd_id = SelectField(_l("Perangkat Daerah"), coerce=int_or_none,
+                          validators=[DataRequired(_l("Pilih Perangkat Daerah."))])
+    title = StringField(_l("Judul"), filters=[_strip], validators=[
+        DataRequired(_l("Judul tindak lanjut wajib diisi.")),
+        Length(max=TITLE_MAX, message=_l("Judul maksimal %(max)s karakter.", max=TITLE_MAX))])
+    description = TextAreaField(_l("Uraian"), filters=[_strip], validators=[
+        Optional(), Length(max=TEXT_MAX, message=_l("Uraian maksimal %(max)s karakter.",
+                                                    max=TEXT_MAX))])
+    owner_id = SelectField(_l("Penanggung jawab"), coerce=int_or_none, validators=[Optional()])
+    due_on = DateInput(_l("Tenggat"))
+    priority = SelectField(_l("Prioritas"), default=TaskPriority.NORMAL,
+                           choices=[(key, label) for key, label in PRIORITY_LABELS.items()])
+    item_id = SelectField(_l("Butir laporan terkait"), coerce=int_or_none, validators=[Optional()])
+    session_id = SelectField(_l("Sesi pendampingan"), coerce=int_or_none, validators=[Optional()])
+
+    def __init__(self, *args, user, skpds=(), skpd_id=None, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if task is not None:
+            # The SKPD and the session of an existing task stay as they are.
+            del self.skpd_id, self.session_id
+            chosen = task.skpd_id
+        else:
+            self.skpd_id.choices = [(s.id, f"{s.code} · {s.name}") for s in skpds]
+            chosen = self.skpd_id.data or skpd_id
+            required = user.role == Role.TRAINER
+            self.session_id.choices = ([] if required else [("", _l("— tidak ada —"))]) + [
+                (s.id, f"{fmt_date_short(s.starts_at, s.timezone)} · {s.title}")
+                for s in queries.session_choices(user, chosen)]
+        self.owner_id.choices = [("", _l("— belum ditentukan —"))] + [
+            (u.id, u.name) for u in active_contacts(chosen)]
+        self.item_id.choices = [("", _l("— tidak ada —"))] + [
+            (i.id, label) for i, label in queries.item_choices(user, chosen)]
+
+    def validate_session_id(self, field):
+        ids = {c[0] for c in field.choices}
+        if field.data not in ids:
+            if field.data is None and "" in ids:
+                return
+            raise ValidationError(_l("Pilih sesi pendampingan dengan Perangkat Daerah ini."))
+
+    def validate_owner_id(self, field):
+        if field.data is not None and field.data not in {c[0] for c in field.choices}:
+            raise ValidationError(_l("Penanggung jawab harus operator aktif dari Perangkat "
+                                     "Daerah yang dipilih."))
+
+    def validate_item_id(self, field):
+        if field.data is not None and field.data not in {c[0] for c in field.choices}:
+            raise ValidationError(_l("Pilih butir laporan milik Perangkat Daerah ini."))
+
+
+class StatusForm(VersionedForm):
+    """A status update: a new status (or none for a comment only), a comment, an attachment."""
+
+    status = SelectField(_l("Status baru"), validate_choice=False, validators=[Optional()])
+    comment = TextAreaField(_l("Komentar"), filters=[_strip], validators=[
+        Optional(), Length(max=TEXT_MAX, message=_l("Komentar maksimal %(max)s karakter.",
+                                                    max=TEXT_MAX))])
+    attachment = FileField(_l("Lampiran (PDF, JPG, atau PNG)"))
+
+    def __init__(self, *args, moves=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", _l("Tidak berubah (%(status)s)",
+                                       status=STATUS_LABELS.get(current, current)))] + [
+            (s, STATUS_LABELS[s]) for s in moves]
+
+
+class ReasonForm(VersionedForm):
+    """Close (optional note), cancel or reopen (reason required)."""
+
+    reason = TextAreaField(_l("Alasan"), filters=[_strip], validators=[
+        DataRequired(_l("Tuliskan alasannya.")),
+        Length(max=TEXT_MAX, message=_l("Alasan maksimal %(max)s karakter.", max=TEXT_MAX))])
+
+
+class CloseForm(VersionedForm):
+    comment = TextAreaField(_l("Catatan penutupan"), filters=[_strip], validators=[
+        Optional(), Length(max=TEXT_MAX, message=_l("Catatan maksimal %(max)s karakter.",
+                                                    max=TEXT_MAX))])
