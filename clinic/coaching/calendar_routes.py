@@ -1,2 +1,139 @@
-"""(stub: being written)"""
-from clinic.coaching import bp  # noqa: F401
+"""Views of the session calendar (month and agenda) and the personal calendar feed."""
+import re
+import secrets
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, make_response, redirect, request, render_template, url_for
+from flask_babel import format_date, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from werkzeug.routing import BuildError
+
+from clinic import audit
+from clinic.admin.models import Skpd
+from clinic.auth.models import User
+from clinic.coaching import bp, ics
+from clinic.coaching.calendar import (agenda_days, feed_items, fmt_clock, month_bounds,
+                                      month_grid, sessions_between)
+from clinic.coaching.models import session_trainers
+from clinic.dates import today_local, zone_label
+from clinic.email import absolute_url
+from clinic.extensions import db
+from clinic.i18n import client_ip
+
+MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
+AGENDA_DAYS = 28
+
+
+def _month(value, today):
+    """(year, month) from "YYYY-MM"; anything else means the current month."""
+    match = MONTH_PARAM.match(value or "")
+    if match and 1900 <= int(match[1]) <= 2999 and 1 <= int(match[2]) <= 12:
+        return int(match[1]), int(match[2])
+    return today.year, today.month
+
+
+def _shift(year, month, delta):
+    index = year * 12 + month - 1 + delta
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _may_filter(user):
+    """Bappeda filter by SKPD and trainer; a trainer too once they chose "semua"."""
+    return user.role in ("admin", "staff") or (
+        user.role == "trainer" and request.args.get("scope") == "semua")
+
+
+def _filters(user):
+    if not _may_filter(user):
+        return {"own_only": user.role == "trainer", "skpd_id": None, "trainer_id": None}
+    return {"own_only": False, "skpd_id": request.args.get("skpd", type=int),
+            "trainer_id": request.args.get("trainer", type=int)}
+
+
+def _choices():
+    skpds = db.session.scalars(select(Skpd).where(Skpd.is_active).order_by(Skpd.name)).all()
+    coaches = select(session_trainers.c.user_id)
+    trainers = db.session.scalars(
+        select(User).where(User.is_active, or_(User.role == "trainer", User.id.in_(coaches)))
+        .order_by(User.name)).all()
+    return skpds, trainers
+
+
+@bp.route("/calendar", methods=["GET"])
+@login_required
+def calendar():
+    user, zone = current_user._get_current_object(), ZoneInfo(str(get_timezone()))
+    today = today_local(zone)
+    year, month = _month(request.args.get("month"), today)
+    view = "agenda" if request.args.get("view") == "agenda" else "month"
+    filters = _filters(user)
+    if view == "agenda" and not request.args.get("month"):
+        start = datetime.combine(today, time(0), zone).astimezone(timezone.utc)
+        end = start + timedelta(days=AGENDA_DAYS)
+    else:
+        start, end = month_bounds(year, month, zone)
+    sessions = sessions_between(user, start, end, **filters)
+    weeks = month_grid(year, month, sessions, zone) if view == "month" else None
+    skpds, trainers = _choices() if _may_filter(user) else ([], [])
+    feed_url = (absolute_url("coaching.feed", token=user.calendar_token)
+                if user.calendar_token else None)
+    return render_template(
+        "coaching/calendar.html", view=view, weeks=weeks, days=agenda_days(sessions, zone),
+        year=year, month=month, today=today,
+        month_label=format_date(date(year, month, 1), "LLLL y"),
+        prev_month=_shift(year, month, -1), next_month=_shift(year, month, 1),
+        this_month=_shift(today.year, today.month, 0), filters=filters, skpds=skpds,
+        trainers=trainers, zone=zone, zone_name=zone_label(zone), clock=fmt_clock,
+        feed_url=feed_url, query=_query(view, filters))
+
+
+def _query(view, filters):
+    """The URL values that keep the view and filters while moving between months."""
+    values = {"view": view, "skpd": filters["skpd_id"], "trainer": filters["trainer_id"],
+              "scope": request.args.get("scope") if request.args.get("scope") == "semua" else None}
+    return {k: v for k, v in values.items() if v}
+
+
+def _task_url(task):
+    # The follow-up pages come with their own part; a feed must never fail for a link.
+    try:
+        return absolute_url("followups.detail", task_id=task.id)
+    except BuildError:
+        return None
+
+
+@bp.route("/feed/<token>.ics", methods=["GET"])
+def feed(token):
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    if user is None or not user.is_active or not token:
+        abort(404)
+    sessions, tasks = feed_items(user, today_local())
+    events = [ics.due_date_event(uid=f"task-{task.id}@klinik-inovasi", on=task.due_on,
+                                 summary=_("Tenggat tindak lanjut: %(title)s", title=task.title),
+                                 description=task.description, url=_task_url(task))
+              for task in tasks]
+    body = ics.feed(_("Klinik Inovasi - %(name)s", name=user.name), sessions, events)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = 'inline; filename="klinik-inovasi.ics"'
+    return response
+
+
+@bp.route("/feed/regenerate", methods=["POST"])
+@login_required
+def feed_regenerate():
+    user = current_user._get_current_object()
+    had_token = user.calendar_token is not None
+    user.calendar_token = secrets.token_urlsafe(32)
+    audit.record("calendar_token_regenerated" if had_token else "calendar_token_created",
+                 actor=user, obj=user, summary=user.email, ip=client_ip())
+    db.session.commit()
+    flash(_("Tautan kalender baru sudah dibuat. Tautan lama tidak berlaku lagi; perbarui "
+            "langganan di aplikasi kalender Anda.") if had_token else
+          _("Tautan kalender Anda sudah dibuat. Tambahkan ke aplikasi kalender Anda."),
+          "success")
+    return redirect(url_for("coaching.calendar", _anchor="langganan"))

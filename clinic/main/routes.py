@@ -1,5 +1,6 @@
 """Views of the main blueprint."""
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_timezone
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, text
 
@@ -7,6 +8,8 @@ from clinic.access import scope
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.catalogue.services import current_cycle
+from clinic.coaching.calendar import fmt_clock, unsigned_past_sessions, upcoming_sessions
+from clinic.db_types import utcnow
 from clinic.extensions import csrf, db, limiter
 from clinic.main import bp
 from clinic.reminders.services import outbox_backlog
@@ -25,12 +28,21 @@ def index():
             "users": db.session.scalar(select(func.count()).select_from(User).where(User.is_active)),
             "outbox": outbox_backlog(),
         }
-        return render_template("main/home_staff.html", cycle=cycle, stats=stats)
+        return render_template("main/home_staff.html", cycle=cycle, stats=stats,
+                               week=upcoming_sessions(user, utcnow(), 7), **_clock())
     if user.is_contact:
         skpd = db.session.scalars(scope(select(Skpd), Skpd, user)).first()
         todo = todo_for_contact(user, cycle) if cycle else None
         return render_template("main/home_contact.html", cycle=cycle, skpd=skpd, todo=todo)
-    return render_template("main/home_trainer.html", cycle=cycle)
+    now = utcnow()
+    return render_template("main/home_trainer.html", cycle=cycle,
+                           upcoming=upcoming_sessions(user, now, 14, own_only=True),
+                           unsigned=unsigned_past_sessions(user, now), **_clock())
+
+
+def _clock():
+    # Session times on the home pages, in the viewer's zone with the zone named.
+    return {"clock": fmt_clock, "zone": get_timezone()}
 
 
 @bp.route("/lang/<code>", methods=["POST"])
