@@ -1,0 +1,125 @@
+"""Schedule checks: weekends, holidays, closed days, office hours and clashes, as warnings."""
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import format_time
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from clinic.admin.models import Skpd
+from clinic.auth.models import User
+from clinic.coaching.models import CoachingSession, SessionStatus, session_skpds, session_trainers
+from clinic.dates import fmt_date, zone_label
+from clinic.extensions import db
+from clinic.workdays import closed_date, national_holiday
+
+DEFAULT_OFFICE_HOURS = (time(8, 0), time(16, 0))
+
+
+@dataclass(frozen=True)
+class ScheduleWarning:
+    """One thing the planner should read before saving; clashes are blocking."""
+
+    kind: str  # weekend, holiday, closed, office_hours, clash_trainer, clash_skpd, clash_room, ...
+    message: str
+    blocking: bool = False
+
+    def __str__(self):
+        return str(self.message)
+
+
+def _zone(tz):
+    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(str(tz or current_app.config["CLINIC_TIMEZONE"]))
+
+
+def clock(moment, zone):
+    """'09.00' in the current language, in ``zone``."""
+    return format_time(moment.astimezone(zone).time(), "short", rebase=False)
+
+
+def span(starts_at, ends_at, tz):
+    """'Selasa, 7 Juli 2026 09.00-11.00 WITA': a session's time in one zone, the zone named."""
+    zone = _zone(tz)
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    text = f"{fmt_date(start, zone)} {clock(start, zone)}–"
+    if end.date() != start.date():
+        text += f"{fmt_date(end, zone)} "
+    return f"{text}{clock(end, zone)} {zone_label(zone)}"
+
+
+def check_schedule(starts_at, ends_at, *, skpd_ids, trainer_ids, room, tz,
+                   exclude_session_id=None):
+    """Warnings for a session planned at [starts_at, ends_at) (aware instants), day rules in ``tz``."""
+    zone = _zone(tz)
+    if ends_at <= starts_at:
+        return [ScheduleWarning("end_before_start",
+                                _l("Waktu selesai harus sesudah waktu mulai."), blocking=True)]
+    return [*_day_warnings(starts_at, ends_at, zone),
+            *_clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_session_id)]
+
+
+def _day_warnings(starts_at, ends_at, zone):
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    day, label = start.date(), fmt_date(start, zone)
+    found = []
+    if day.weekday() >= 5:
+        found.append(ScheduleWarning("weekend", _l("%(day)s jatuh pada akhir pekan.", day=label)))
+    holiday = national_holiday(day)
+    if holiday:
+        found.append(ScheduleWarning("holiday", _l("%(day)s adalah hari libur nasional: %(name)s.",
+                                                   day=label, name=holiday)))
+    closed = closed_date(day)
+    if closed:
+        found.append(ScheduleWarning("closed", _l("Kantor tutup pada %(day)s: %(name)s.",
+                                                  day=label, name=closed)))
+    opens, closes = current_app.config.get("OFFICE_HOURS", DEFAULT_OFFICE_HOURS)
+    if start.time() < opens or end.date() != day or end.time() > closes:
+        found.append(ScheduleWarning("office_hours", _l(
+            "Sesi berada di luar jam kerja kantor (%(opens)s–%(closes)s %(zone)s).",
+            opens=format_time(opens, "short", rebase=False),
+            closes=format_time(closes, "short", rebase=False), zone=zone_label(zone))))
+    return found
+
+
+def _overlapping(starts_at, ends_at, exclude_session_id):
+    stmt = select(CoachingSession).where(
+        CoachingSession.status != SessionStatus.CANCELLED,
+        CoachingSession.starts_at < ends_at, CoachingSession.ends_at > starts_at)
+    if exclude_session_id is not None:
+        stmt = stmt.where(CoachingSession.id != exclude_session_id)
+    return stmt
+
+
+def _clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_session_id):
+    base = _overlapping(starts_at, ends_at, exclude_session_id).order_by(CoachingSession.starts_at)
+    found = []
+    if trainer_ids:
+        rows = db.session.execute(
+            base.add_columns(User.name)
+            .join(session_trainers, session_trainers.c.session_id == CoachingSession.id)
+            .join(User, User.id == session_trainers.c.user_id)
+            .where(session_trainers.c.user_id.in_(list(trainer_ids))))
+        found += [ScheduleWarning("clash_trainer", _l(
+            "Bentrok: narasumber %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
+            name=name, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
+            blocking=True) for other, name in rows]
+    if skpd_ids:
+        rows = db.session.execute(
+            base.add_columns(Skpd.name)
+            .join(session_skpds, session_skpds.c.session_id == CoachingSession.id)
+            .join(Skpd, Skpd.id == session_skpds.c.skpd_id)
+            .where(session_skpds.c.skpd_id.in_(list(skpd_ids))))
+        found += [ScheduleWarning("clash_skpd", _l(
+            "Bentrok: %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
+            name=name, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
+            blocking=True) for other, name in rows]
+    room = (room or "").strip().lower()
+    if room:
+        rows = db.session.scalars(base.where(func.lower(func.trim(CoachingSession.room)) == room))
+        found += [ScheduleWarning("clash_room", _l(
+            "Bentrok: ruang %(room)s sudah dipakai sesi \"%(title)s\" (%(when)s).",
+            room=other.room, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
+            blocking=True) for other in rows]
+    return found
