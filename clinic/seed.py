@@ -16,6 +16,7 @@ from clinic.admin.skpd_import import import_skpds, parse_skpd_csv
 from clinic.auth.models import User, password_hasher
 from clinic.auth.services import send_invitation
 from clinic.catalogue.services import load_catalogue, make_current
+from clinic.coaching.demo import seed_coaching_demo
 from clinic.dates import today_local
 from clinic.extensions import db
 from clinic.reporting.demo import seed_reporting_demo
@@ -94,8 +95,10 @@ def seed_demo(scale=1):
     cycle = _cycles(today_local())
     db.session.flush()
     reporting = seed_reporting_demo(cycle, skpds, contacts, people["staff@demo.test"], scale=scale)
+    coaching = seed_coaching_demo(cycle, skpds, people, scale=scale)
     return {"skpds": len(skpds), "users": len(STAFF) + len(skpds) + 1, "cycle": cycle.year,
-            "innovations": reporting["innovations"],
+            "innovations": reporting["innovations"], "sessions": coaching["sessions"],
+            "tasks": coaching["tasks"],
             "claimed": reporting["claimed_index"], "verified": reporting["verified_index"]}
 
 
@@ -120,7 +123,9 @@ def register(app):
         summary = seed_demo(scale)
         db.session.commit()
         click.echo(f"Demo data: {summary['skpds']} SKPD, {summary['users']} users, "
-                   f"{summary['innovations']} innovations, current cycle {summary['cycle']} "
+                   f"{summary['innovations']} innovations, {summary['sessions']} coaching "
+                   f"sessions, {summary['tasks']} follow-up tasks, "
+                   f"current cycle {summary['cycle']} "
                    f"(claimed index {summary['claimed']:.2f}, verified {summary['verified']:.2f}).")
 
     @app.cli.command("demo-logins")

@@ -1,0 +1,330 @@
+"""Demo coaching clinics: past sessions signed off, their tasks in every state, upcoming ones.
+
+Everything is dated relative to today (WITA) and drawn from one seeded generator. Rows are
+written with the models directly, with the history the services would have recorded; no
+invitation or notes e-mail is put in the outbox, so seeding never mails the demo accounts.
+"""
+import random
+import uuid
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from clinic.auth.models import User
+from clinic.coaching import demo_content as text
+from clinic.coaching.models import (
+    Attendance, AttendanceStatus, ClosedDate, CoachingSession, Finding, NoteRevision,
+    SessionEvent, SessionNote, SessionStatus,
+)
+from clinic.db_types import utcnow
+from clinic.dates import today_local
+from clinic.extensions import db
+from clinic.followups.models import FollowUpTask, TaskEvent, TaskStatus
+from clinic.reporting.models import Innovation, ItemStatus, ReportItem
+from clinic.workdays import is_working_day, national_holiday
+
+SEED = 4
+WITA = "Asia/Makassar"
+BRIN, KEMENDAGRI = "trainer@demo.test", "trainer.kemendagri@demo.test"
+# Held sessions: days ago, SKPDs, trainer, and the status each finding's task has reached.
+PAST = [
+    (38, ("DINKES",), BRIN, ("open", "done", "closed")),
+    (34, ("DISDIK",), KEMENDAGRI, ("closed", "in_progress", "cancelled")),
+    (31, ("KEC-BJMU", "KEC-BJMS"), BRIN, ("done", "open", "closed", "in_progress")),
+    (27, ("DISKOMINFOTIK",), KEMENDAGRI, ("in_progress", "done")),
+    (22, ("DINSOS",), BRIN, ("open", "cancelled", "closed")),
+    (17, ("DPUPR",), KEMENDAGRI, ("in_progress", "open")),
+    (12, ("DINKES",), BRIN, ("in_progress", "open")),
+    (7, ("DISPERKIM",), BRIN, ("open", "open", "in_progress")),
+]
+# Upcoming sessions: days ahead, SKPDs, trainer.
+UPCOMING = [(3, ("DINKES",), BRIN), (6, ("DISDIK",), KEMENDAGRI), (10, ("KEC-BJMT",), BRIN),
+            (15, ("DISHUB",), KEMENDAGRI), (24, ("BPBD",), BRIN)]
+RESCHEDULED = (13, 19, ("DPMPTSP",), BRIN)  # planned for day 13, moved to day 19
+CANCELLED = (8, ("DLH",), KEMENDAGRI)
+EVE = (("DISBUDPORAPAR",), BRIN)
+SERIES = (("KEC-BJMB", "KEC-BJMTM"), BRIN)
+CHAIN = {"open": ["open"], "in_progress": ["open", "in_progress"],
+         "done": ["open", "in_progress", "done"],
+         "closed": ["open", "in_progress", "done", "closed"], "cancelled": ["open", "cancelled"]}
+RANK = {ItemStatus.RETURNED: 0, ItemStatus.EMPTY: 1, ItemStatus.DRAFT: 1,
+        ItemStatus.SUBMITTED: 2}
+
+
+class Demo:
+    """Writes the sessions; remembers the days already taken so no two share a slot."""
+
+    def __init__(self, rng, cycle, skpds, people):
+        self.rng, self.cycle, self.people = rng, cycle, people
+        self.staff = people["staff@demo.test"]
+        self.now, self.today = utcnow(), today_local()
+        self.skpds = {s.code: s for s in skpds}
+        used = [s.id for s in skpds]
+        self.contacts = {}
+        for user in db.session.scalars(select(User).where(
+                User.role == "contact", User.is_active.is_(True), User.skpd_id.in_(used))
+                .order_by(User.id)):
+            self.contacts.setdefault(user.skpd_id, []).append(user)
+        self.innovations = {}
+        for inn in db.session.scalars(select(Innovation).where(
+                Innovation.cycle_id == cycle.id).order_by(Innovation.id)):
+            self.innovations.setdefault(inn.skpd_id, []).append(inn)
+        self.items = {}
+        for item in db.session.scalars(select(ReportItem).join(Innovation).where(
+                Innovation.cycle_id == cycle.id, ReportItem.status != ItemStatus.VERIFIED)
+                .options(selectinload(ReportItem.indicator)).order_by(ReportItem.id)):
+            self.items.setdefault(item.innovation_id, []).append(item)
+        self.taken = set()
+        self.sessions, self.tasks = [], []
+
+    # -- days and times -----------------------------------------------------------------------
+
+    def workday(self, day, step, slot="am"):
+        """``day`` or the nearest free working day in the direction of ``step`` (+1 / -1)."""
+        while not is_working_day(day) or (day, slot) in self.taken:
+            day += timedelta(days=step)
+        self.taken.add((day, slot))
+        return day
+
+    def times(self, day, hour, minute=0, tz=WITA, hours=2):
+        start = datetime.combine(day, time(hour, minute), ZoneInfo(tz)).astimezone(timezone.utc)
+        return start, start + timedelta(hours=hours)
+
+    def moment(self, at):
+        """``at``, but never in the future (history rows are in the past)."""
+        return min(at, self.now - timedelta(minutes=30))
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def session(self, day, codes, trainer_email, slot="am", **fields):
+        skpds = [self.skpds[c] for c in codes if c in self.skpds]
+        if not skpds:
+            return None
+        trainer = self.people[trainer_email]
+        online = trainer_email == KEMENDAGRI  # the Jakarta trainer coaches online, in WIB
+        tz = "Asia/Jakarta" if online else WITA
+        start, end = self.times(day, 13 if slot == "pm" else 9, 30 if slot == "pm" else 0, tz)
+        innovations = []
+        for skpd in skpds:
+            own = self.innovations.get(skpd.id, [])
+            innovations += own[:1] + self.rng.sample(own[1:], min(1, len(own) - 1))
+        names = ", ".join(i.name for i in innovations) or "inovasi perangkat daerah"
+        agenda = fields.pop("agenda", None) or text.AGENDA.format(innovations=names)
+        created = min(start - timedelta(days=self.rng.randint(7, 14)),
+                      self.now - timedelta(days=self.rng.randint(3, 10)))
+        session = CoachingSession(
+            title="Coaching Clinic " + " & ".join(s.short_name for s in skpds),
+            starts_at=start, ends_at=end, timezone=tz, skpds=skpds, trainers=[trainer],
+            innovations=innovations, cycle_id=self.cycle.id, created_by_id=self.staff.id,
+            agenda=agenda,
+            place=text.ONLINE_PLACE if online else text.PLACE,
+            room=None if online else text.ROOMS[slot == "pm"],
+            online_url=(f"https://zoom.us/j/{self.rng.randint(10**10, 10**11 - 1)}"
+                        if online else None),
+            created_at=created, **fields)
+        session.events.append(SessionEvent(
+            actor_id=self.staff.id, action="created", created_at=session.created_at,
+            detail={"at": [start.isoformat(), end.isoformat()], "warnings": []}))
+        for skpd in skpds:
+            for contact in self.contacts.get(skpd.id, []):
+                session.attendance.append(Attendance(user_id=contact.id, skpd_id=skpd.id,
+                                                     name=contact.name,
+                                                     position=contact.position))
+        db.session.add(session)
+        self.sessions.append(session)
+        return session
+
+    def hold(self, session, statuses):
+        """Attendance, notes with revisions, findings and their tasks; signed off."""
+        rng, trainer = self.rng, session.trainers[0]
+        for row in session.attendance:
+            row.status = rng.choices((AttendanceStatus.PRESENT, AttendanceStatus.LATE), (4, 1))[0]
+            row.recorded_by_id = trainer.id
+        for name, position in rng.sample(text.GUESTS, rng.randint(1, 2)):
+            status = rng.choices(AttendanceStatus.ALL, (6, 1, 1, 1))[0]
+            session.attendance.append(Attendance(
+                skpd_id=session.skpds[0].id, name=name, position=position, nip=text.nip(rng),
+                status=status, recorded_by_id=trainer.id,
+                note="Sakit" if status == AttendanceStatus.EXCUSED else None))
+        signed = self.moment(session.ends_at + timedelta(hours=rng.randint(3, 30)))
+        findings = self.findings(session, len(statuses))
+        lines = "\n".join(f"- **{f.item.indicator.code}** ({f.innovation.name}): "
+                          f"{f.text.split(': ', 1)[-1]}" for f in findings)
+        skpd_names = ", ".join(s.name for s in session.skpds)
+        due = signed.astimezone(ZoneInfo(WITA)).date() + timedelta(days=14)
+        draft = text.NOTE_INTRO.format(
+            year=self.cycle.year, skpds=skpd_names, findings=lines or "- Tidak ada temuan.",
+            innovations=", ".join(i.name for i in session.innovations))
+        body = draft + text.NOTE_AGREEMENTS.format(skpds=skpd_names, due=text.long_date(due))
+        private = rng.choice(text.PRIVATE_NOTES) if rng.random() < 0.3 else None
+        note = SessionNote(body=body, private_body=private, updated_by_id=trainer.id,
+                           updated_at=signed, signed_off_at=signed, signed_off_by_id=trainer.id)
+        saves = [draft, body] if rng.random() < 0.5 else [body]
+        step = (signed - session.ends_at) / (len(saves) + 1)
+        for number, saved in enumerate(saves, 1):
+            note.revisions.append(NoteRevision(
+                number=number, body=saved, private_body=private, author_id=trainer.id,
+                created_at=session.ends_at + step * number))
+        session.note, session.status = note, SessionStatus.HELD
+        session.events.append(SessionEvent(actor_id=trainer.id, action="signed_off",
+                                           detail={"at": signed.isoformat()}, created_at=signed))
+        db.session.flush()
+        for finding, status in zip(findings, statuses):
+            self.task(session, finding, status, signed)
+
+    def findings(self, session, count):
+        """``count`` findings about unverified items of the session's innovations."""
+        pools = []
+        for inn in session.innovations:
+            pool = list(self.items.get(inn.id, []))
+            self.rng.shuffle(pool)
+            pools.append(sorted(pool, key=lambda i: RANK.get(i.status, 3)))
+        findings = []
+        for n in range(count):
+            pool = pools[n % len(pools)] if pools else []
+            if not pool:
+                continue
+            item = pool.pop(0)
+            self.items[item.innovation_id].remove(item)
+            inn = item.innovation
+            kind = item.status if item.status in text.FINDING else "draft"
+            findings.append(Finding(
+                skpd_id=inn.skpd_id, innovation=inn, item=item, position=n,
+                text=text.FINDING[kind][0].format(code=item.indicator.code,
+                                                  indicator=item.indicator.name),
+                created_by_id=session.trainers[0].id, created_at=session.ends_at))
+        session.findings.extend(findings)
+        return findings
+
+    def task(self, session, finding, status, created):
+        rng = self.rng
+        owners = self.contacts.get(finding.skpd_id)
+        if not owners:
+            return
+        kind = finding.item.status if finding.item.status in text.FINDING else "draft"
+        title = text.FINDING[kind][1].format(code=finding.item.indicator.code,
+                                             innovation=finding.innovation.name)
+        task = FollowUpTask(
+            skpd_id=finding.skpd_id, owner_id=owners[0].id, title=title[:200],
+            description=finding.text, priority=rng.choices(("low", "normal", "high"), (1, 4, 2))[0],
+            due_on=created.astimezone(ZoneInfo(WITA)).date() + timedelta(
+                days=rng.choice((7, 14, 14, 21))),
+            status=status, source="session", session_id=session.id, finding_id=finding.id,
+            item_id=finding.item_id, created_by_id=session.trainers[0].id, created_at=created)
+        task.events.append(TaskEvent(actor_id=session.trainers[0].id, action="created",
+                                     to_status=TaskStatus.OPEN, created_at=created))
+        chain, at = CHAIN[status], created
+        for before, after in zip(chain, chain[1:]):
+            at = self.moment(at + timedelta(hours=rng.randint(20, 120)))
+            # As the services record it: the owner works, Bappeda closes, the trainer cancels.
+            actor = {TaskStatus.CLOSED: self.staff,
+                     TaskStatus.CANCELLED: session.trainers[0]}.get(after, owners[0])
+            action = after if after in TaskStatus.FINISHED else "status"
+            task.events.append(TaskEvent(actor_id=actor.id, action=action, from_status=before,
+                                         to_status=after, comment=rng.choice(text.COMMENTS[after]),
+                                         created_at=at))
+            if after == TaskStatus.IN_PROGRESS and rng.random() < 0.4:
+                at = self.moment(at + timedelta(hours=rng.randint(4, 48)))
+                task.events.append(TaskEvent(actor_id=session.trainers[0].id, action="comment",
+                                             comment=rng.choice(text.TRAINER_COMMENTS),
+                                             created_at=at))
+            if after == TaskStatus.DONE:
+                task.done_at = at
+            elif after in TaskStatus.FINISHED:
+                task.closed_at = at
+        task.updated_at = at
+        db.session.add(task)
+        self.tasks.append(task)
+
+    # -- the calendar ------------------------------------------------------------------------
+
+    def closed_dates(self):
+        """Cuti bersama before the next Christmas and as a bridge after the next Thursday (or
+        before the next Tuesday) holiday; never on a national holiday or a weekend."""
+        christmas_eve = self.today.replace(month=12, day=24)
+        if christmas_eve <= self.today:
+            christmas_eve = christmas_eve.replace(year=christmas_eve.year + 1)
+        days = {christmas_eve: "Cuti Bersama Hari Raya Natal"}
+        for offset in range(1, 366):
+            day = self.today + timedelta(days=offset)
+            name = national_holiday(day)
+            bridge = {1: -1, 3: 1}.get(day.weekday())
+            if name and bridge:
+                days.setdefault(day + timedelta(days=bridge), f"Cuti Bersama {name}")
+                break
+        for day, name in sorted(days.items()):
+            if day.weekday() < 5 and not national_holiday(day):
+                db.session.add(ClosedDate(closed_on=day, name=name, created_by_id=self.staff.id))
+        db.session.flush()
+
+    def holiday_eve(self):
+        """The last working day before the next national holiday that is still ahead."""
+        for offset in range(2, 400):
+            holiday = self.today + timedelta(days=offset)
+            if not national_holiday(holiday):
+                continue
+            eve = holiday - timedelta(days=1)
+            while not is_working_day(eve):
+                eve -= timedelta(days=1)
+            if eve > self.today:
+                self.taken.add((eve, "am"))
+                return eve
+        return None
+
+    def series_days(self):
+        """Four weekly days, all working days, starting within the next weeks."""
+        for weekday in (1, 3, 2, 0, 4):
+            first = self.today + timedelta(days=2)
+            first += timedelta(days=(weekday - first.weekday()) % 7)
+            for week in range(4):
+                days = [first + timedelta(weeks=week + n) for n in range(4)]
+                if all(is_working_day(d) and (d, "pm") not in self.taken for d in days):
+                    self.taken.update((d, "pm") for d in days)
+                    return days
+        return []
+
+
+def seed_coaching_demo(cycle, skpds, people, scale=1, seed=SEED):
+    """Add the demo sessions, notes, findings, tasks and closed dates; the caller commits.
+
+    ``people``: the demo staff accounts by e-mail. ``scale`` is accepted for symmetry with the
+    reporting demo; the sessions concern the first copy of the SKPDs only.
+    """
+    demo = Demo(random.Random(seed), cycle, skpds, people)
+    demo.closed_dates()
+    today, day = demo.today, timedelta(days=1)
+    eve = demo.holiday_eve()
+    for ago, codes, trainer, statuses in PAST:
+        session = demo.session(demo.workday(today - ago * day, -1), codes, trainer)
+        if session is not None:
+            demo.hold(session, statuses)
+    for ahead, codes, trainer in UPCOMING:
+        demo.session(demo.workday(today + ahead * day, 1), codes, trainer)
+    if eve is not None:
+        demo.session(eve, *EVE)
+    planned, moved, codes, trainer = RESCHEDULED
+    old = demo.times(demo.workday(today + planned * day, 1), 9)
+    session = demo.session(demo.workday(today + moved * day, 1), codes, trainer, sequence=1)
+    if session is not None:
+        session.events.append(SessionEvent(
+            actor_id=demo.staff.id, action="rescheduled", created_at=demo.now - day,
+            detail={"warnings": [], "from": [t.isoformat() for t in old],
+                    "to": [session.starts_at.isoformat(), session.ends_at.isoformat()]}))
+        session.events[0].detail = dict(session.events[0].detail, at=[t.isoformat() for t in old])
+        demo.taken.discard((old[0].astimezone(ZoneInfo(WITA)).date(), "am"))
+    ahead, codes, trainer = CANCELLED
+    session = demo.session(demo.workday(today + ahead * day, 1), codes, trainer, sequence=1,
+                           status=SessionStatus.CANCELLED, cancel_reason=text.CANCEL_REASON,
+                           cancelled_at=demo.now - 2 * day)
+    if session is not None:
+        session.events.append(SessionEvent(actor_id=demo.staff.id, action="cancelled",
+                                           detail={"reason": text.CANCEL_REASON},
+                                           created_at=session.cancelled_at))
+    series = str(uuid.UUID(int=demo.rng.getrandbits(128), version=4))
+    for n, day_ in enumerate(demo.series_days(), 1):
+        demo.session(day_, *SERIES, slot="pm", series_id=series,
+                     agenda=text.SERIES_AGENDA.format(n=n))
+    db.session.flush()
+    return {"sessions": len(demo.sessions), "tasks": len(demo.tasks)}

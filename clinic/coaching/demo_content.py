@@ -1,0 +1,98 @@
+"""Texts of the coaching demo: participants, notulen, findings and task comments (Indonesian)."""
+
+MONTHS = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+
+ROOMS = ("Ruang Rapat Bappeda Lt. 2", "Aula Bappeda")
+PLACE = "Kantor Bappedalitbang Kota Banjarmasin"
+ONLINE_PLACE = "Daring (Zoom Meeting)"
+
+# Free-text participants: staff of the SKPD without an account of their own.
+GUESTS = [
+    ("Hj. Norhayati, S.KM.", "Kepala Seksi Pelayanan"),
+    ("Rahmadi Saputra, S.Kom.", "Pranata Komputer Ahli Pertama"),
+    ("Fitri Handayani, S.E.", "Analis Perencanaan"),
+    ("Gusti Rusdiansyah, S.T.", "Kepala Subbagian Program"),
+    ("Lailatul Qadariah, S.Pd.", "Pengelola Data"),
+    ("Muhammad Iqbal, S.IP.", "Kepala Subbagian Perencanaan"),
+    ("Ernawati, S.Sos.", "Analis Kebijakan Ahli Muda"),
+    ("Akhmad Fauzan, S.H.", "Kepala Subbagian Umum dan Kepegawaian"),
+]
+
+AGENDA = ("1. Tindak lanjut temuan sesi sebelumnya\n"
+          "2. Pembahasan bukti dukung: {innovations}\n"
+          "3. Rencana pengajuan ke portal Indeks Inovasi Daerah")
+
+SERIES_AGENDA = ("Pendampingan mingguan kecamatan: profil inovasi, bukti dukung indikator "
+                 "wajib, dan kesiapan unggah ke portal (sesi {n} dari 4).")
+
+CANCEL_REASON = ("Kepala Dinas dipanggil rapat mendadak oleh Wali Kota; sesi akan dijadwalkan "
+                 "ulang setelah data bukti dukung lengkap.")
+
+# What a finding says and what the task asks, by the item's status.
+FINDING = {
+    "returned": ("{code} {indicator}: bukti dukung dikembalikan verifikator; dokumen belum "
+                 "memuat nomor, tanggal, dan tanda tangan pejabat. Perbaiki dan unggah ulang.",
+                 "Perbaiki dan unggah ulang bukti dukung {code} ({innovation})"),
+    "empty": ("{code} {indicator}: belum diisi. Siapkan dokumen pendukung dan tetapkan tingkat "
+              "yang sesuai dengan bukti yang ada.",
+              "Lengkapi indikator {code} ({innovation})"),
+    "draft": ("{code} {indicator}: masih berupa draf. Lengkapi bukti dukung lalu ajukan ke "
+              "Bappedalitbang untuk diverifikasi.",
+              "Ajukan bukti dukung {code} ({innovation})"),
+    "submitted": ("{code} {indicator}: sudah diajukan, tetapi tingkat yang dipilih terlalu "
+                  "tinggi untuk bukti yang ada. Pertimbangkan tingkat yang lebih rendah atau "
+                  "tambahkan bukti.",
+                  "Tinjau ulang tingkat {code} ({innovation})"),
+}
+
+NOTE_INTRO = (
+    "## Ringkasan\n\n"
+    "Sesi pendampingan membahas kesiapan data pendukung Indeks Inovasi Daerah {year} untuk "
+    "inovasi {innovations}. Tim {skpds} memaparkan progres pengisian, kemudian narasumber "
+    "memberikan masukan per indikator.\n\n"
+    "Secara umum profil inovasi sudah lengkap. Beberapa bukti dukung belum memenuhi ketentuan: "
+    "dokumen harus memuat nomor, tanggal, tanda tangan, dan stempel, diunggah dalam format PDF, "
+    "dan sesuai dengan tingkat yang dipilih.\n\n"
+    "## Temuan\n\n{findings}\n")
+
+NOTE_AGREEMENTS = (
+    "\n## Kesepakatan\n\n"
+    "1. {skpds} menindaklanjuti temuan di atas paling lambat {due}.\n"
+    "2. Bappedalitbang memverifikasi dokumen yang diajukan dalam 5 hari kerja.\n"
+    "3. Hasil tindak lanjut dibahas pada sesi pendampingan berikutnya.\n")
+
+PRIVATE_NOTES = [
+    "Operator baru dimutasi bulan lalu dan belum terbiasa dengan portal; perlu pendampingan "
+    "teknis tambahan sebelum portal dibuka.",
+    "Kepala Dinas meminta agar inovasi ini diprioritaskan; data kepuasan masyarakat masih "
+    "diragukan dan perlu dicek ke survei IKM.",
+]
+
+# Comments of the task history, by the status reached.
+COMMENTS = {
+    "in_progress": ["Sedang dikoordinasikan dengan bidang terkait.",
+                    "Dokumen sedang dimintakan tanda tangan Kepala Dinas.",
+                    "Draf SK sudah disusun, menunggu penomoran dari bagian hukum."],
+    "done": ["Bukti dukung sudah diperbaiki dan diunggah ulang.",
+             "Dokumen lengkap sudah diunggah, mohon diperiksa."],
+    "closed": ["Sudah diperiksa Bappedalitbang, tindak lanjut selesai.",
+               "Dokumen sesuai; tindak lanjut ditutup."],
+    "cancelled": ["Tidak diperlukan lagi: indikator ini diisi melalui inovasi lain.",
+                  "Dibatalkan: inovasi digabung dengan inovasi induk sesuai arahan Bappeda."],
+}
+TRAINER_COMMENTS = ["Mohon lampirkan juga foto kegiatan sebagai bukti pendukung.",
+                    "Pastikan nomor SK sama dengan yang tercantum di profil inovasi."]
+
+
+def long_date(day):
+    """'24 Desember 2026' without depending on the request's locale."""
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
+
+
+def nip(rng):
+    """An 18-digit NIP: birth date, appointment month, sex, serial number."""
+    year = rng.randint(1972, 1995)
+    appointed = year + rng.randint(23, 30)
+    return (f"{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            f"{appointed}{rng.randint(1, 12):02d}{rng.randint(1, 2)}{rng.randint(1, 999):03d}")
