@@ -1,2 +1,255 @@
-"""(stub: being written)"""
-from clinic.coaching import bp  # noqa: F401
+"""Views of a session's attendance list, notes (notulen), sign-off, printout and findings."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from clinic.coaching import attendance, bp, notes
+from clinic.coaching.access import can_edit, get_editable_session_or_404, get_session_or_404
+from clinic.coaching.markup import render_markdown
+from clinic.coaching.models import Attendance, Finding
+from clinic.coaching.attendance import STATUS_BADGES, STATUS_LABELS
+from clinic.coaching.notes_forms import FindingForm, NotesForm, ParticipantForm, attendance_form
+from clinic.db_types import utcnow
+from clinic.extensions import db
+from clinic.web import safe_next
+
+
+@bp.context_processor
+def notes_helpers():
+    from clinic.followups.services import STATUS_CLASSES, STATUS_LABELS as TASK_LABELS
+
+    return {"attendance_labels": STATUS_LABELS, "attendance_badges": STATUS_BADGES,
+            "render_markdown": render_markdown, "attendance_summary": attendance.summary,
+            "finding_form": finding_form, "can_see_private": can_see_private,
+            "task_status_labels": TASK_LABELS, "task_status_classes": STATUS_CLASSES,
+            "session_times": notes.session_times}
+
+
+def finding_form(session, **kwargs):
+    """The add/edit form of a finding with the session's innovations and items as choices."""
+    innovations, items = notes.finding_choices(session)
+    return FindingForm(innovations=innovations, items=items, **kwargs)
+
+
+def can_see_private(session, user):
+    """The private part of the notes is for Bappeda and the session's trainers, never contacts."""
+    return user.is_authenticated and can_edit(session, user)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _detail_url(session, anchor=None):
+    return url_for("coaching.detail", session_id=session.id, _anchor=anchor)
+
+
+def _render_attendance(session, form=None, participant_form=None):
+    rows = list(session.attendance)
+    if not session.is_signed_off:
+        rows += [Attendance(user_id=u.id, skpd_id=u.skpd_id, name=u.name, position=u.position)
+                 for u in attendance.missing_contacts(session)]
+    return render_template(
+        "coaching/attendance.html", session=session, rows=rows,
+        form=form or attendance_form(rows),
+        participant_form=participant_form or ParticipantForm(session=session))
+
+
+@bp.route("/<int:session_id>/attendance", methods=["GET", "POST"], endpoint="attendance")
+@login_required
+def attendance_list(session_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    if request.method == "GET":
+        return _render_attendance(session)
+    try:
+        attendance.ensure_contact_rows(session)
+        form = attendance_form(session.attendance)
+        if not form.validate_on_submit():
+            db.session.rollback()
+            return _render_attendance(session, form=form)
+        changes = attendance.record(session, form.statuses(session.attendance), _actor())
+    except attendance.AttendanceError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(_("Daftar hadir tersimpan.") if changes else _("Tidak ada yang berubah."),
+              "success")
+    return redirect(url_for("coaching.attendance", session_id=session.id))
+
+
+@bp.route("/<int:session_id>/attendance/add", methods=["POST"])
+@login_required
+def attendance_add(session_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    form = ParticipantForm(session=session)
+    if form.validate_on_submit():
+        try:
+            row = attendance.add_participant(session, form.name.data, form.position.data,
+                                             form.nip.data, form.skpd_id.data, _actor())
+        except attendance.AttendanceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("%(name)s ditambahkan ke daftar hadir.", name=row.name), "success")
+            return redirect(url_for("coaching.attendance", session_id=session.id))
+    return _render_attendance(session, participant_form=form)
+
+
+@bp.route("/<int:session_id>/attendance/<int:attendance_id>/remove", methods=["POST"])
+@login_required
+def attendance_remove(session_id, attendance_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    row = next((r for r in session.attendance if r.id == attendance_id), None)
+    if row is None:
+        abort(404)
+    name = row.name
+    try:
+        attendance.remove_participant(row, _actor())
+    except attendance.AttendanceError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(_("%(name)s dihapus dari daftar hadir.", name=name), "success")
+    return redirect(url_for("coaching.attendance", session_id=session.id))
+
+
+def _notes_form(session):
+    note = session.note
+    form = NotesForm(data={"body": note.body if note else "",
+                           "private_body": note.private_body if note else ""})
+    if not form.is_submitted():
+        form.version.data = note.version_id if note else ""
+    return form
+
+
+@bp.route("/<int:session_id>/notes", methods=["GET", "POST"], endpoint="notes")
+@login_required
+def notes_edit(session_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    form, conflict = _notes_form(session), None
+    if form.validate_on_submit():
+        try:
+            changed = notes.save_notes(session, form.body.data, form.private_body.data,
+                                       _actor(), form.expected_version)
+            db.session.commit()
+        except (notes.NoteConflict, StaleDataError) as exc:
+            db.session.rollback()
+            conflict = getattr(exc, "note", None) or session.note
+            # The user's text stays in the form; the next save knowingly replaces this version.
+            form.version.data = conflict.version_id if conflict else ""
+        except notes.NotesError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Notulen tersimpan.") if changed else _("Tidak ada yang berubah."), "success")
+            return redirect(url_for("coaching.notes", session_id=session.id))
+    return render_template("coaching/notes.html", session=session, form=form, conflict=conflict,
+                           new_finding=None)
+
+
+@bp.route("/<int:session_id>/notes/revisions", methods=["GET"])
+@login_required
+def note_revisions(session_id):
+    # Revisions hold the private part, so only the session's editors may read them.
+    session = get_editable_session_or_404(session_id, _actor())
+    return render_template("coaching/note_revisions.html", session=session,
+                           revisions=session.note.revisions if session.note else [])
+
+
+@bp.route("/<int:session_id>/notes/sign-off", methods=["POST"])
+@login_required
+def sign_off(session_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    try:
+        sent = notes.sign_off(session, _actor(), utcnow())
+    except notes.NotesError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("coaching.notes", session_id=session.id))
+    db.session.commit()
+    flash(_("Notulen ditandatangani dan dikunci; dikirim kepada %(n)s peserta.", n=len(sent)),
+          "success")
+    return redirect(_detail_url(session))
+
+
+@bp.route("/<int:session_id>/print", methods=["GET"])
+@login_required
+def notes_print(session_id):
+    session = get_session_or_404(session_id, _actor())
+    return render_template("coaching/notes_print.html", session=session,
+                           times=notes.session_times(session, session.timezone),
+                           city=current_app.config["CLINIC_CITY"],
+                           agency=current_app.config["CLINIC_AGENCY"])
+
+
+def _finding_or_404(session, finding_id):
+    finding = next((f for f in session.findings if f.id == finding_id), None)
+    if finding is None:
+        abort(404)
+    return finding
+
+
+def _back(session, form):
+    return redirect(safe_next(form.next.data) or _detail_url(session, "temuan"))
+
+
+@bp.route("/<int:session_id>/findings", methods=["POST"])
+@login_required
+def finding_add(session_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    form = finding_form(session)
+    if form.validate_on_submit():
+        try:
+            notes.add_finding(session, form.text.data, form.innovation_id.data,
+                              form.item_id.data, _actor())
+        except notes.NotesError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Temuan tersimpan."), "success")
+            return _back(session, form)
+    # Shown again on the notes page with the input kept and the reason given.
+    return render_template("coaching/notes.html", session=session, form=_notes_form(session),
+                           conflict=None, new_finding=form)
+
+
+@bp.route("/<int:session_id>/findings/<int:finding_id>", methods=["POST"])
+@login_required
+def finding_edit(session_id, finding_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    finding = _finding_or_404(session, finding_id)
+    form = finding_form(session)
+    if form.validate_on_submit():
+        try:
+            notes.update_finding(finding, form.text.data, form.innovation_id.data,
+                                 form.item_id.data, _actor())
+        except notes.NotesError as exc:
+            db.session.rollback()
+            flash(str(exc), "warning")
+        else:
+            db.session.commit()
+            flash(_("Temuan diperbarui."), "success")
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "warning")
+    return _back(session, form)
+
+
+@bp.route("/<int:session_id>/findings/<int:finding_id>/delete", methods=["POST"])
+@login_required
+def finding_delete(session_id, finding_id):
+    session = get_editable_session_or_404(session_id, _actor())
+    finding = _finding_or_404(session, finding_id)
+    try:
+        notes.delete_finding(finding, _actor())
+    except notes.NotesError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(_("Temuan dihapus."), "success")
+    return redirect(safe_next(request.form.get("next")) or _detail_url(session, "temuan"))

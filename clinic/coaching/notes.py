@@ -1,0 +1,201 @@
+"""Notes (notulen) of a session: saving with revisions and conflicts, sign-off, findings.
+
+Plain functions with explicit arguments; they add and flush, the caller commits.
+"""
+from flask import current_app
+from flask_babel import format_time
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from clinic import audit
+from clinic.auth.models import Role
+from clinic.coaching import attendance
+from clinic.coaching.markup import render_markdown
+from clinic.coaching.models import (
+    Finding, NoteRevision, SessionEvent, SessionNote, SessionStatus,
+)
+from clinic.dates import local, zone_label
+from clinic.email import absolute_url, send_email
+from clinic.extensions import db
+from clinic.reporting.models import Innovation, ReportItem
+
+
+class NotesError(ValueError):
+    """A refused change of the notes or findings; the message is shown to the user."""
+
+
+class NoteConflict(NotesError):
+    """Someone else saved the notes since the user opened them; carries the saved note."""
+
+    def __init__(self, note):
+        super().__init__(_l("Notulen telah diubah oleh pengguna lain."))
+        self.note = note
+
+
+def check_unlocked(session):
+    if session.is_signed_off:
+        raise NotesError(_l("Notulen sudah ditandatangani dan dikunci; tidak dapat diubah lagi."))
+    if session.is_cancelled:
+        raise NotesError(_l("Sesi ini dibatalkan; notulen tidak dapat diubah."))
+
+
+def save_notes(session, body, private_body, actor, expected_version):
+    """Save the notes as a new revision; return True when something changed.
+
+    ``expected_version`` is the version the editor opened (None when there were no notes yet);
+    a different current version raises NoteConflict so that nothing is overwritten.
+    """
+    check_unlocked(session)
+    note = session.note
+    current = note.version_id if note is not None else None
+    if expected_version != current:
+        raise NoteConflict(note)
+    body, private_body = (body or "").strip(), (private_body or "").strip() or None
+    if note is None:
+        note = SessionNote(body="", private_body=None)
+        session.note = note
+    elif note.body == body and (note.private_body or None) == private_body:
+        return False
+    note.body, note.private_body, note.updated_by_id = body, private_body, actor.id
+    db.session.flush()
+    number = db.session.scalar(
+        select(func.coalesce(func.max(NoteRevision.number), 0))
+        .where(NoteRevision.note_id == note.id)) + 1
+    db.session.add(NoteRevision(note_id=note.id, number=number, body=body,
+                                private_body=private_body, author_id=actor.id))
+    db.session.flush()
+    audit.record("notes_saved", actor=actor, obj=session, summary=f"revision {number}")
+    return True
+
+
+def recipients(session):
+    """Everyone with an account who gets the signed-off notes: contacts and trainers."""
+    users = {u.id: u for u in attendance.session_contacts(session)}
+    for row in session.attendance:
+        if row.user is not None and row.user.is_active and row.user.role == Role.CONTACT:
+            users.setdefault(row.user.id, row.user)
+    for trainer in session.trainers:
+        if trainer.is_active:
+            users.setdefault(trainer.id, trainer)
+    return sorted(users.values(), key=lambda u: (u.name, u.id))
+
+
+def session_times(session, tz=None):
+    """'09.00-11.00 WITA' in the given zone (default: the app's zone)."""
+    tz = tz or current_app.config["CLINIC_TIMEZONE"]
+    start, end = local(session.starts_at, tz), local(session.ends_at, tz)
+    clock = [format_time(t.time(), "short", rebase=False) for t in (start, end)]
+    return f"{clock[0]}-{clock[1]} {zone_label(start.tzinfo)}"
+
+
+def sign_off(session, actor, now):
+    """Lock the notes, mark the session held and e-mail the notes to the participants."""
+    check_unlocked(session)
+    note = session.note
+    if note is None or not note.body.strip():
+        raise NotesError(_l("Tulis dan simpan notulen terlebih dahulu sebelum ditandatangani."))
+    note.signed_off_at, note.signed_off_by_id = now, actor.id
+    session.status = SessionStatus.HELD
+    db.session.add(SessionEvent(session_id=session.id, actor_id=actor.id, action="signed_off",
+                                detail={"at": now.isoformat()}))
+    audit.record("notes_signed_off", actor=actor, obj=session, summary=session.title)
+    db.session.flush()
+    context = {
+        "session": session, "note": note, "notes_html": render_markdown(note.body),
+        "counts": attendance.summary(session), "findings": list(session.findings),
+        "signer": actor, "link": absolute_url("coaching.notes_print", session_id=session.id),
+        "session_times": session_times, "attendance_labels": attendance.STATUS_LABELS,
+    }
+    sent = []
+    for user in recipients(session):
+        sent.append(send_email(
+            "session_notes", user, _l("Notulen: %(title)s", title=session.title),
+            dedupe_key=f"notes:{session.id}:{user.id}", **context))
+    return sent
+
+
+# -- findings ---------------------------------------------------------------------------------
+
+def _target(session, innovation_id, item_id):
+    """The innovation, item and SKPD a finding is about, all within the session's SKPDs."""
+    skpd_ids = {s.id for s in session.skpds}
+    innovation = item = None
+    if innovation_id is not None:
+        innovation = db.session.get(Innovation, innovation_id)
+        if innovation is None or innovation.skpd_id not in skpd_ids:
+            raise NotesError(_l("Pilih inovasi milik Perangkat Daerah peserta sesi ini."))
+    if item_id is not None:
+        item = db.session.get(ReportItem, item_id)
+        if item is None or (innovation is not None and item.innovation_id != innovation.id) \
+                or (innovation is None and item.skpd_id not in skpd_ids):
+            raise NotesError(_l("Pilih butir laporan dari inovasi yang dipilih atau milik "
+                                "Perangkat Daerah peserta sesi ini."))
+        innovation = innovation or item.innovation
+    skpd_id = (innovation.skpd_id if innovation else item.skpd_id if item
+               else next(iter(skpd_ids)) if len(skpd_ids) == 1 else None)
+    return innovation, item, skpd_id
+
+
+def _clean_text(text):
+    text = (text or "").strip()
+    if not text:
+        raise NotesError(_l("Tuliskan temuannya."))
+    return text
+
+
+def add_finding(session, text, innovation_id, item_id, actor):
+    """Add a finding, optionally about an innovation or reporting item of the session's SKPDs."""
+    check_unlocked(session)
+    text = _clean_text(text)
+    innovation, item, skpd_id = _target(session, innovation_id, item_id)
+    position = max((f.position for f in session.findings), default=0) + 1
+    finding = Finding(text=text, innovation_id=innovation.id if innovation else None,
+                      item_id=item.id if item else None, skpd_id=skpd_id, position=position,
+                      created_by_id=actor.id)
+    session.findings.append(finding)
+    db.session.flush()
+    audit.record("finding_added", actor=actor, obj=finding, summary=text[:200])
+    return finding
+
+
+def update_finding(finding, text, innovation_id, item_id, actor):
+    """Change a finding's text or what it is about."""
+    check_unlocked(finding.session)
+    text = _clean_text(text)
+    innovation, item, skpd_id = _target(finding.session, innovation_id, item_id)
+    finding.text, finding.skpd_id = text, skpd_id
+    finding.innovation_id = innovation.id if innovation else None
+    finding.item_id = item.id if item else None
+    db.session.flush()
+    audit.record("finding_updated", actor=actor, obj=finding, summary=text[:200])
+    return finding
+
+
+def delete_finding(finding, actor):
+    """Delete a finding no follow-up task was made from."""
+    session = finding.session
+    check_unlocked(session)
+    if finding.tasks:
+        raise NotesError(_l("Temuan ini sudah dijadikan tindak lanjut, jadi tidak dapat dihapus."))
+    audit.record("finding_deleted", actor=actor, obj=finding, summary=finding.text[:200])
+    session.findings.remove(finding)
+    db.session.flush()
+
+
+def finding_choices(session):
+    """Innovations and items of the session's SKPDs that a finding may be about."""
+    skpd_ids = [s.id for s in session.skpds]
+    stmt = select(Innovation).where(Innovation.skpd_id.in_(skpd_ids)).order_by(Innovation.name)
+    if session.cycle_id:
+        stmt = stmt.where(Innovation.cycle_id == session.cycle_id)
+    innovations = db.session.scalars(stmt).all() if skpd_ids else []
+    # An SPD item assigned to one of the SKPDs may be the subject too (no innovation).
+    about = ReportItem.innovation_id.in_([i.id for i in innovations]) | (
+        ReportItem.innovation_id.is_(None) & ReportItem.skpd_id.in_(skpd_ids))
+    stmt = select(ReportItem).where(about).order_by(ReportItem.innovation_id,
+                                                    ReportItem.position)
+    if session.cycle_id:
+        stmt = stmt.where(ReportItem.cycle_id == session.cycle_id)
+    items = db.session.scalars(stmt).all() if skpd_ids else []
+    return innovations, items
+
