@@ -9,7 +9,6 @@ from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from werkzeug.routing import BuildError
 
 from clinic import audit
 from clinic.admin.models import Skpd
@@ -97,14 +96,6 @@ def _query(view, filters):
     return {k: v for k, v in values.items() if v}
 
 
-def _task_url(task):
-    # The follow-up pages come with their own part; a feed must never fail for a link.
-    try:
-        return absolute_url("followups.detail", task_id=task.id)
-    except BuildError:
-        return None
-
-
 @bp.route("/feed/<token>.ics", methods=["GET"])
 def feed(token):
     user = db.session.scalar(select(User).where(User.calendar_token == token))
@@ -113,7 +104,7 @@ def feed(token):
     sessions, tasks = feed_items(user, today_local())
     events = [ics.due_date_event(uid=f"task-{task.id}@klinik-inovasi", on=task.due_on,
                                  summary=_("Tenggat tindak lanjut: %(title)s", title=task.title),
-                                 description=task.description, url=_task_url(task))
+                                 description=task.description, url=absolute_url("followups.detail", task_id=task.id))
               for task in tasks]
     body = ics.feed(_("Klinik Inovasi - %(name)s", name=user.name), sessions, events)
     response = make_response(body)
