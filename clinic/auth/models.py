@@ -60,6 +60,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     # Secret of the personal calendar feed URL; regenerating it revokes the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Daily digest: "daily", "weekly" (Mondays) or "off" (invitations and notices still come).
+    digest_frequency: Mapped[str] = mapped_column(String(8), default="daily",
+                                                  server_default="daily")
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

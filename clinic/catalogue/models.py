@@ -1,8 +1,8 @@
 """Assessment cycles, predicate bands and the indicator catalogue (per-cycle master data)."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, Time, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db_types import UTCDateTime, utcnow
@@ -33,6 +33,20 @@ class Cycle(db.Model):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Makassar")
     is_current: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Reminder rules of this cycle (clinic.reminders): staff edit them with the cycle.
+    reminders_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    digest_at: Mapped[time] = mapped_column(Time, default=time(8, 0),
+                                            server_default="08:00:00")
+    digest_task_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    digest_session_days: Mapped[int] = mapped_column(default=2, server_default="2")
+    session_reminder_hours: Mapped[int] = mapped_column(default=2, server_default="2")
+    session_reminder_day_before: Mapped[bool] = mapped_column(default=True,
+                                                              server_default=true())
+    # Days before the internal deadline; empty (None) means the default 14, 7, 3, 1.
+    countdown_days: Mapped[list | None] = mapped_column(JSON, default=lambda: [14, 7, 3, 1])
+    escalation_overdue_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    escalation_weekday: Mapped[int] = mapped_column(default=0, server_default="0")  # Monday
+    summary_weekday: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
