@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from clinic import audit
 from clinic.auth.models import Role, User
@@ -349,5 +350,6 @@ def open_tasks_for_skpds(skpd_ids):
     stmt = (select(FollowUpTask)
             .where(FollowUpTask.skpd_id.in_(skpd_ids),
                    FollowUpTask.status.in_(TaskStatus.ACTIVE))
+            .options(selectinload(FollowUpTask.owner))
             .order_by(FollowUpTask.due_on.is_(None), FollowUpTask.due_on, FollowUpTask.id))
     return db.session.scalars(stmt).all()

@@ -2,8 +2,7 @@
 
 The contact's home page lists, in this order (docs/ui.md): returned items with the reason, then
 incomplete items by the index points they would add, then follow-up tasks by due date, then the
-next coaching session. Tasks and sessions arrive with the coaching issue; the list keeps their
-place so the template does not change then.
+next coaching session (a constant number of queries whatever the SKPD has).
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +15,7 @@ from clinic.access import scope
 from clinic.admin.models import Skpd
 from clinic.extensions import db
 from clinic.reporting import projection, scoring
+from clinic.db_types import utcnow
 from clinic.reporting.models import ItemStatus
 
 STATUS_LABELS = {
@@ -142,5 +142,24 @@ def todo_for_contact(user, cycle, limit=TODO_LIMIT):
                 for fix in fixes if fix.status == ItemStatus.RETURNED]
     incomplete = [TodoEntry("incomplete", fix) for fix in fixes if fix.status in INCOMPLETE]
     has_innovations = any(inn.skpd_id in own for inn in result["innovation_objects"].values())
-    return TodoList(entries=returned + incomplete[:limit], more=max(len(incomplete) - limit, 0),
-                    has_innovations=has_innovations)
+    return TodoList(entries=returned + incomplete[:limit] + _tasks_and_session(user, own),
+                    more=max(len(incomplete) - limit, 0), has_innovations=has_innovations)
+
+
+def _tasks_and_session(user, skpd_ids):
+    """The SKPD's active follow-up tasks by due date (overdue first), then its next session."""
+    from clinic.coaching.access import visible_sessions
+    from clinic.coaching.models import CoachingSession, SessionStatus
+    from clinic.followups.services import open_tasks_for_skpds
+
+    entries = [TodoEntry("task", due_on=task.due_on, obj=task)
+               for task in open_tasks_for_skpds(sorted(skpd_ids))]
+    stmt = (select(CoachingSession)
+            .where(CoachingSession.status == SessionStatus.PLANNED,
+                   CoachingSession.ends_at >= utcnow(),
+                   CoachingSession.skpd_scope_clause(sorted(skpd_ids)))
+            .order_by(CoachingSession.starts_at, CoachingSession.id).limit(1))
+    session = db.session.scalars(visible_sessions(stmt, user)).first()
+    if session is not None:
+        entries.append(TodoEntry("session", obj=session))
+    return entries
