@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
@@ -106,19 +107,19 @@ class SessionForm(VersionedForm):
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:
-            raise ValueError(_l("Jam selesai harus sesudah jam mulai."))
+            raise ValidationError(_l("Jam selesai harus sesudah jam mulai."))
 
     def validate_online_url(self, field):
         if field.data:
             try:
                 field.data = uploads.validate_link(field.data)
             except uploads.UploadRejected as exc:
-                raise ValueError(str(exc.message)) from None
+                raise ValidationError(str(exc.message)) from None
 
     def validate_innovations(self, field):
         chosen = set(self.skpds.data or ())
         if any(self.innovation_skpd.get(i) not in chosen for i in field.data or ()):
-            raise ValueError(_l("Pilih hanya inovasi milik Perangkat Daerah yang dipilih."))
+            raise ValidationError(_l("Pilih hanya inovasi milik Perangkat Daerah yang dipilih."))
 
     def values(self):
         """What the services need: ids, UTC instants of the first session, the series length."""

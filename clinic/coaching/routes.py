@@ -64,7 +64,7 @@ def _list_filters(user):
     }
 
 
-@bp.route("/coaching/", methods=["GET"])
+@bp.route("/", methods=["GET"])
 @login_required
 def index():
     user = _actor()
@@ -96,7 +96,7 @@ def _save(form, session=None):
     return [session], warnings
 
 
-@bp.route("/coaching/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 @roles_required(*Role.BAPPEDA)
 def create():
     form = SessionForm(default_zone=_actor().timezone or current_app.config["CLINIC_TIMEZONE"])
@@ -122,7 +122,7 @@ def _carried_tasks(session):
     return open_tasks_for_skpds([s.id for s in session.skpds])
 
 
-@bp.route("/coaching/<int:session_id>", methods=["GET"])
+@bp.route("/<int:session_id>", methods=["GET"])
 @login_required
 def detail(session_id):
     user = _actor()
@@ -149,7 +149,7 @@ def _refused(session, exc):
     return str(exc), False
 
 
-@bp.route("/coaching/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(session_id):
     session = _managed_session(session_id)
@@ -172,7 +172,7 @@ def edit(session_id):
                            conflict=conflict)
 
 
-@bp.route("/coaching/<int:session_id>/cancel", methods=["GET", "POST"])
+@bp.route("/<int:session_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(session_id):
     session = _managed_session(session_id)
