@@ -29,6 +29,7 @@ OUTBOX_STATUS_LABELS = {
     "pending": _l("Menunggu"),
     "sending": _l("Sedang dikirim"),
     "sent": _l("Terkirim"),
+    "partial": _l("Sebagian terkirim"),
     "failed": _l("Gagal"),
     "cancelled": _l("Dibatalkan"),
 }

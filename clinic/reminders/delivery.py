@@ -67,6 +67,10 @@ def build_message(row):
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
+    if row.unsubscribe_url:
+        # RFC 2369 / RFC 8058: mail clients offer a one-click unsubscribe button.
+        msg.extra_headers = {"List-Unsubscribe": f"<{row.unsubscribe_url}>",
+                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     for attachment in row.attachments or ():
         msg.attach(attachment["filename"], attachment["content_type"],
                    attachment["data"].encode("utf-8"))
@@ -94,6 +98,25 @@ def claim(row_id, now):
     return result.rowcount == 1
 
 
+def claim_due(now, limit):
+    """Claim up to ``limit`` due rows and return their ids.
+
+    PostgreSQL and MariaDB lock the chosen rows with FOR UPDATE SKIP LOCKED, so two senders
+    pick different rows without waiting; SQLite (one writer at a time) relies on the
+    conditional UPDATE of ``claim``, which is atomic everywhere.
+    """
+    stmt = (select(Notification.id)
+            .where(Notification.status == OutboxStatus.PENDING, Notification.send_after <= now)
+            .order_by(Notification.send_after, Notification.id)
+            .limit(limit))
+    if db.session.get_bind().dialect.name in ("postgresql", "mysql", "mariadb"):
+        stmt = stmt.with_for_update(skip_locked=True)
+    due = db.session.scalars(stmt).all()
+    claimed = [row_id for row_id in due if claim(row_id, now)]
+    db.session.commit()
+    return claimed
+
+
 def _fail(row, error, now, permanent):
     row.attempts += 1
     row.last_error = str(error)[:2000]
@@ -113,14 +136,7 @@ def deliver_pending(now=None, limit=None):
         return counts
     release_stale_claims(now)
     db.session.commit()
-    due = db.session.scalars(
-        select(Notification.id)
-        .where(Notification.status == OutboxStatus.PENDING, Notification.send_after <= now)
-        .order_by(Notification.send_after, Notification.id)
-        .limit(limit)
-    ).all()
-    claimed = [row_id for row_id in due if claim(row_id, now)]
-    db.session.commit()
+    claimed = claim_due(now, limit)
     if not claimed:
         return counts
     rows = db.session.scalars(select(Notification).where(Notification.id.in_(claimed))).all()
@@ -174,7 +190,16 @@ def _send_one(connection, row, now):
         _fail(row, exc, now, permanent=False)
         return "retry"
     row.attempts += 1
-    row.status = OutboxStatus.SENT
     row.sent_at = now
-    row.last_error = f"refused: {refused}" if refused else None
-    return "sent"
+    if not refused:
+        row.status = OutboxStatus.SENT
+        row.last_error = None
+        return "sent"
+    # Some recipients took it: sending again would duplicate it for them, so no retry; the
+    # refused addresses stay visible on the row.
+    row.last_error = "refused: " + "; ".join(
+        f"{address} {code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+        for address, (code, reply) in refused.items())[:2000]
+    main_refused = row.to_email.lower() in {address.lower() for address in refused}
+    row.status = OutboxStatus.FAILED if main_refused else OutboxStatus.PARTIAL
+    return "failed" if main_refused else "sent"

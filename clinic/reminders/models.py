@@ -13,7 +13,9 @@ class OutboxStatus:
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
-    ALL = (PENDING, SENDING, SENT, FAILED, CANCELLED)
+    # Delivered to the main recipient, refused for a copy recipient (listed in last_error).
+    PARTIAL = "partial"
+    ALL = (PENDING, SENDING, SENT, PARTIAL, FAILED, CANCELLED)
 
 
 class Notification(db.Model):

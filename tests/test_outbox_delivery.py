@@ -1,0 +1,145 @@
+"""Delivery edge cases over a real SMTP server on loopback: partial refusals, one-click
+unsubscribe headers, a crash between send and commit, two senders draining one outbox."""
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from clinic.email import send_email
+from clinic.extensions import db
+from clinic.reminders import delivery
+from clinic.reminders.delivery import STALE_CLAIM, deliver_pending
+from clinic.reminders.models import Notification, OutboxStatus
+from tests.test_outbox import MAIL, START, sink  # noqa: F401 - the SMTP sink fixture
+
+pytestmark = pytest.mark.app_config(**MAIL)
+
+
+def _mail(user, **kwargs):
+    return send_email("password_reset", user, "Atur ulang kata sandi",
+                      link="http://localhost/password/reset/abc", **kwargs)
+
+
+def _rows():
+    db.session.expire_all()
+    return db.session.scalars(select(Notification).order_by(Notification.id)).all()
+
+
+def test_refused_copy_recipient_is_recorded_not_reported_as_sent(make_user, sink):
+    head, staff = make_user(), make_user()
+    sink.rcpt_replies[staff.email] = "550 5.1.1 No such user"
+    _mail(head, cc=staff.email)
+    db.session.commit()
+    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0}
+    (row,) = _rows()
+    assert row.status == OutboxStatus.PARTIAL
+    assert staff.email in row.last_error and "550" in row.last_error
+    assert [m["rcpt_tos"] for m in sink.messages] == [[head.email]]
+
+
+def test_refused_main_recipient_fails_without_resending_to_the_copy(make_user, sink):
+    head, staff = make_user(), make_user()
+    sink.rcpt_replies[head.email] = "550 5.1.1 No such user"
+    with time_machine.travel(START, tick=False) as traveller:
+        _mail(head, cc=staff.email)
+        db.session.commit()
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1}
+        traveller.shift(timedelta(days=1))
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+    (row,) = _rows()
+    assert row.status == OutboxStatus.FAILED
+    assert head.email in row.last_error
+    assert [m["rcpt_tos"] for m in sink.messages] == [[staff.email]]
+
+
+def test_unsubscribe_url_becomes_one_click_headers(make_user, sink):
+    user = make_user()
+    row = _mail(user)
+    row.unsubscribe_url = "http://localhost/berhenti-langganan/abc"
+    db.session.commit()
+    deliver_pending()
+    (received,) = sink.messages
+    message = received["message"]
+    assert message["List-Unsubscribe"] == "<http://localhost/berhenti-langganan/abc>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_mail_without_unsubscribe_url_has_no_such_header(make_user, sink):
+    _mail(make_user())
+    db.session.commit()
+    deliver_pending()
+    assert sink.messages[0]["message"]["List-Unsubscribe"] is None
+
+
+def test_attachments_travel_with_the_message(make_user, sink):
+    _mail(make_user(), attachments=[{"filename": "undangan.ics",
+                                     "content_type": "text/calendar; method=REQUEST",
+                                     "data": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}])
+    db.session.commit()
+    deliver_pending()
+    parts = [p for p in sink.messages[0]["message"].walk() if p.get_filename() == "undangan.ics"]
+    assert len(parts) == 1
+    assert parts[0].get_content_type() == "text/calendar"
+    assert "BEGIN:VCALENDAR" in parts[0].get_content()
+
+
+def test_crash_between_send_and_commit_gives_at_most_one_duplicate_with_same_id(
+        app, make_user, sink, monkeypatch):
+    user = make_user()
+    real_send_one = delivery._send_one
+
+    def send_then_crash(connection, row, now):
+        real_send_one(connection, row, now)
+        raise SystemExit("process killed after the server said 250")
+
+    with time_machine.travel(START, tick=False) as traveller:
+        _mail(user)
+        db.session.commit()
+        monkeypatch.setattr(delivery, "_send_one", send_then_crash)
+        with pytest.raises(SystemExit):
+            deliver_pending()
+        db.session.rollback()
+        monkeypatch.setattr(delivery, "_send_one", real_send_one)
+        # The row stays claimed ("sending") until the claim is stale, then goes out once more.
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+        traveller.shift(STALE_CLAIM + timedelta(minutes=1))
+        assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0}
+        traveller.shift(timedelta(hours=1))
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+    assert len(sink.messages) == 2
+    ids = {m["message"]["Message-ID"] for m in sink.messages}
+    assert len(ids) == 1 and ids == {_rows()[0].message_id}
+
+
+def test_two_senders_deliver_each_message_once(app, make_user, sink):
+    users = [make_user() for _ in range(12)]
+    for user in users:
+        _mail(user)
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        # One in-memory database on one connection: the senders take turns.
+        results = [deliver_pending(limit=7), deliver_pending(limit=7)]
+    else:
+        results, errors = [], []
+
+        def sender():
+            try:
+                with app.app_context():
+                    results.append(deliver_pending(limit=7))
+                    db.session.remove()
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        results.append(deliver_pending())
+    assert sum(r["sent"] for r in results) == 12
+    delivered = sorted(m["rcpt_tos"][0] for m in sink.messages)
+    assert delivered == sorted(u.email for u in users)
+    assert all(r.status == OutboxStatus.SENT for r in _rows())
