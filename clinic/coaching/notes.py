@@ -94,6 +94,8 @@ def sign_off(session, actor, now):
     note = session.note
     if note is None or not note.body.strip():
         raise NotesError(_l("Tulis dan simpan notulen terlebih dahulu sebelum ditandatangani."))
+    # The printed daftar hadir lists every contact, recorded or not.
+    attendance.ensure_contact_rows(session)
     note.signed_off_at, note.signed_off_by_id = now, actor.id
     session.status = SessionStatus.HELD
     db.session.add(SessionEvent(session_id=session.id, actor_id=actor.id, action="signed_off",

@@ -55,7 +55,7 @@ class ParticipantForm(FlaskForm):
 
     def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.skpd_id.choices = [(None, _l("Lainnya (Bappeda, narasumber, tamu)"))] + [
+        self.skpd_id.choices = [("", _l("Lainnya (Bappeda, narasumber, tamu)"))] + [
             (s.id, s.name) for s in (session.skpds if session is not None else [])]
 
 
@@ -91,14 +91,14 @@ class FindingForm(FlaskForm):
     item_id = SelectField(_l("Butir laporan"), coerce=int_or_none, validate_choice=False)
     next = HiddenField()
 
-    def __init__(self, *args, innovations=(), items=(), **kwargs):
+    def __init__(self, *args, innovations=(), items=(), id_prefix="finding-new", **kwargs):
         super().__init__(*args, **kwargs)
-        self.innovation_id.choices = [(None, _l("— tidak terkait inovasi —"))] + [
+        # Several of these forms share a page: each gets its own element ids.
+        for field in self:
+            field.id = f"{id_prefix}-{field.name}"
+        self.innovation_id.choices = [("", _l("— tidak terkait inovasi —"))] + [
             (i.id, i.name) for i in innovations]
         names = {i.id: i.name for i in innovations}
-        groups = {}
-        for item in items:
-            group = names.get(item.innovation_id) or str(_l("Butir SPD"))
-            groups.setdefault(group, []).append(
-                (item.id, f"{item.indicator.code} · {item.indicator.name}"))
-        self.item_id.choices = {"": [(None, _l("— tidak terkait butir —"))], **groups}
+        self.item_id.choices = [("", _l("— tidak terkait butir —"))] + [
+            (item.id, f"{names.get(item.innovation_id) or _l('Butir SPD')} · "
+                      f"{item.indicator.code} · {item.indicator.name}") for item in items]

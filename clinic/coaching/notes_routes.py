@@ -21,14 +21,15 @@ def notes_helpers():
 
     return {"attendance_labels": STATUS_LABELS, "attendance_badges": STATUS_BADGES,
             "render_markdown": render_markdown, "attendance_summary": attendance.summary,
-            "finding_form": finding_form, "can_see_private": can_see_private,
+            "finding_form": finding_form, "finding_choices": notes.finding_choices,
+            "can_see_private": can_see_private,
             "task_status_labels": TASK_LABELS, "task_status_classes": STATUS_CLASSES,
             "session_times": notes.session_times}
 
 
-def finding_form(session, **kwargs):
+def finding_form(session, choices=None, **kwargs):
     """The add/edit form of a finding with the session's innovations and items as choices."""
-    innovations, items = notes.finding_choices(session)
+    innovations, items = choices or notes.finding_choices(session)
     return FindingForm(innovations=innovations, items=items, **kwargs)
 
 
