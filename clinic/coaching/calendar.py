@@ -45,7 +45,8 @@ def _coached_by(user_id):
 
 def _with_people(stmt):
     # Two IN queries for all rows, so the count does not grow with the sessions shown.
-    return stmt.options(selectinload(CoachingSession.skpds), selectinload(CoachingSession.trainers))
+    return stmt.options(selectinload(CoachingSession.skpds),
+                        selectinload(CoachingSession.trainers))
 
 
 def sessions_between(user, start_utc, end_utc, skpd_id=None, trainer_id=None, own_only=False):
@@ -66,7 +67,8 @@ def sessions_between(user, start_utc, end_utc, skpd_id=None, trainer_id=None, ow
 def fmt_clock(value, tz):
     """'09.00 WITA': the time of an instant in the viewer's zone, the zone named."""
     zone = ZoneInfo(str(tz))
-    return f"{format_time(value.astimezone(zone).time(), 'short', rebase=False)} {zone_label(zone)}"
+    clock = format_time(value.astimezone(zone).time(), "short", rebase=False)
+    return f"{clock} {zone_label(zone)}"
 
 
 def closed_dates_between(first, last):
@@ -80,12 +82,22 @@ def _holiday_name(day, closed):
     return national_holiday(day) or closed.get(day)
 
 
-def month_bounds(year, month, tz):
-    """The UTC instants of the first and the day after the last day of the month in ``tz``."""
-    zone = ZoneInfo(str(tz))
+def _grid_days(year, month):
+    """The Monday before the first and the Sunday after the last day of the month."""
     first = date(year, month, 1)
-    after = first + timedelta(days=pycalendar.monthrange(year, month)[1])
-    return _utc_midnight(first, zone), _utc_midnight(after, zone)
+    last = date(year, month, pycalendar.monthrange(year, month)[1])
+    return first - timedelta(days=first.weekday()), last + timedelta(days=6 - last.weekday())
+
+
+def period_bounds(first, last, tz):
+    """The UTC instants of midnight before ``first`` and after ``last`` in ``tz``."""
+    zone = ZoneInfo(str(tz))
+    return _utc_midnight(first, zone), _utc_midnight(last + timedelta(days=1), zone)
+
+
+def grid_bounds(year, month, tz):
+    """The UTC period a month grid shows, its leading and trailing days included."""
+    return period_bounds(*_grid_days(year, month), tz)
 
 
 def _utc_midnight(day, zone):
@@ -99,10 +111,7 @@ def _local_day(session, zone):
 def month_grid(year, month, sessions, tz):
     """Weeks (Monday first) of Day objects covering the month; sessions on their local day."""
     zone = ZoneInfo(str(tz))
-    first = date(year, month, 1)
-    last = date(year, month, pycalendar.monthrange(year, month)[1])
-    start = first - timedelta(days=first.weekday())
-    end = last + timedelta(days=6 - last.weekday())
+    start, end = _grid_days(year, month)
     closed = closed_dates_between(start, end)
     days = {}
     day = start

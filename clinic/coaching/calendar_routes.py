@@ -1,7 +1,8 @@
 """Views of the session calendar (month and agenda) and the personal calendar feed."""
+import calendar as pycalendar
 import re
 import secrets
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, make_response, redirect, request, render_template, url_for
@@ -14,8 +15,8 @@ from clinic import audit
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.coaching import bp, ics
-from clinic.coaching.calendar import (agenda_days, feed_items, fmt_clock, month_bounds,
-                                      month_grid, sessions_between)
+from clinic.coaching.calendar import (agenda_days, feed_items, fmt_clock, grid_bounds,
+                                      month_grid, period_bounds, sessions_between)
 from clinic.coaching.models import session_trainers
 from clinic.dates import today_local, zone_label
 from clinic.email import absolute_url
@@ -69,12 +70,7 @@ def calendar():
     year, month = _month(request.args.get("month"), today)
     view = "agenda" if request.args.get("view") == "agenda" else "month"
     filters = _filters(user)
-    if view == "agenda" and not request.args.get("month"):
-        start = datetime.combine(today, time(0), zone).astimezone(timezone.utc)
-        end = start + timedelta(days=AGENDA_DAYS)
-    else:
-        start, end = month_bounds(year, month, zone)
-    sessions = sessions_between(user, start, end, **filters)
+    sessions = sessions_between(user, *_period(view, year, month, today, zone), **filters)
     weeks = month_grid(year, month, sessions, zone) if view == "month" else None
     skpds, trainers = _choices() if _may_filter(user) else ([], [])
     feed_url = (absolute_url("coaching.feed", token=user.calendar_token)
@@ -87,6 +83,16 @@ def calendar():
         this_month=_shift(today.year, today.month, 0), filters=filters, skpds=skpds,
         trainers=trainers, zone=zone, zone_name=zone_label(zone), clock=fmt_clock,
         feed_url=feed_url, query=_query(view, filters))
+
+
+def _period(view, year, month, today, zone):
+    """UTC bounds: the month grid, the month's agenda, or (no month chosen) the coming weeks."""
+    if view == "month":
+        return grid_bounds(year, month, zone)
+    if request.args.get("month"):
+        return period_bounds(date(year, month, 1),
+                             date(year, month, pycalendar.monthrange(year, month)[1]), zone)
+    return period_bounds(today, today + timedelta(days=AGENDA_DAYS - 1), zone)
 
 
 def _query(view, filters):
@@ -104,7 +110,8 @@ def feed(token):
     sessions, tasks = feed_items(user, today_local())
     events = [ics.due_date_event(uid=f"task-{task.id}@klinik-inovasi", on=task.due_on,
                                  summary=_("Tenggat tindak lanjut: %(title)s", title=task.title),
-                                 description=task.description, url=absolute_url("followups.detail", task_id=task.id))
+                                 description=task.description,
+                                 url=absolute_url("followups.detail", task_id=task.id))
               for task in tasks]
     body = ics.feed(_("Klinik Inovasi - %(name)s", name=user.name), sessions, events)
     response = make_response(body)
