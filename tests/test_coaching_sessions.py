@@ -92,7 +92,7 @@ def test_clash_blocks_until_confirmed(world, client, auth):
     data = form(world, date="2026-07-07", start="10:00", end="12:00", title="Klinik bentrok",
                 skpds=[world.other_skpd.id], innovations=[], room="")
     page = client.post("/coaching/new", data=data).get_data(as_text=True)
-    assert "Bentrok: narasumber" in page and "Klinik Inovasi Dinas Pertama" in page
+    assert "Bentrok" in page and "sudah dijadwalkan" in page and "Klinik Inovasi Dinas Pertama" in page
     assert sessions(title="Klinik bentrok") == []
     assert client.post("/coaching/new", data={**data, "confirm": "y"}).status_code == 302
     assert len(sessions(title="Klinik bentrok")) == 1

@@ -102,7 +102,7 @@ def _clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_sess
             .join(User, User.id == session_trainers.c.user_id)
             .where(session_trainers.c.user_id.in_(list(trainer_ids))))
         found += [ScheduleWarning("clash_trainer", _l(
-            "Bentrok: narasumber %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
+            "Narasumber %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
             name=name, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
             blocking=True) for other, name in rows]
     if skpd_ids:
@@ -112,14 +112,14 @@ def _clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_sess
             .join(Skpd, Skpd.id == session_skpds.c.skpd_id)
             .where(session_skpds.c.skpd_id.in_(list(skpd_ids))))
         found += [ScheduleWarning("clash_skpd", _l(
-            "Bentrok: %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
+            "%(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
             name=name, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
             blocking=True) for other, name in rows]
     room = (room or "").strip().lower()
     if room:
         rows = db.session.scalars(base.where(func.lower(func.trim(CoachingSession.room)) == room))
         found += [ScheduleWarning("clash_room", _l(
-            "Bentrok: ruang %(room)s sudah dipakai sesi \"%(title)s\" (%(when)s).",
+            "Ruang %(room)s sudah dipakai sesi \"%(title)s\" (%(when)s).",
             room=other.room, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
             blocking=True) for other in rows]
     return found
