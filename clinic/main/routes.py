@@ -12,6 +12,7 @@ from clinic.coaching.calendar import fmt_clock, unsigned_past_sessions, upcoming
 from clinic.db_types import utcnow
 from clinic.extensions import csrf, db, limiter
 from clinic.main import bp
+from clinic.reminders.lock import DEFAULT_HEARTBEAT, lock_status
 from clinic.reminders.services import outbox_backlog
 from clinic.reporting.todo import todo_for_contact
 from clinic.web import safe_next
@@ -59,6 +60,12 @@ def set_language(code):
 @limiter.exempt
 @csrf.exempt
 def healthz():
+    """Database reachability, outbox backlog and the scheduler's heartbeat, as JSON.
+
+    Only an unreachable database answers 503. A stale or missing scheduler heartbeat is
+    reported ("state": "stale" / "never") but keeps 200: the web application still works and
+    mail waits in the outbox, so monitoring alerts on the state, not on the status code.
+    """
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
@@ -69,4 +76,6 @@ def healthz():
     body = {"status": "ok" if database == "ok" else "error", "database": database}
     if database == "ok":
         body["outbox"] = outbox_backlog()
+        body["scheduler"] = lock_status(db.session, utcnow(), current_app.config.get(
+            "SCHEDULER_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT))
     return body, 200 if database == "ok" else 503

@@ -4,6 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from clinic.reminders.delivery import deliver_pending, smtp_configured
+from clinic.reminders.scheduler_cli import scheduler_cli
 
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
 
@@ -22,3 +23,4 @@ def send_command(limit):
 
 def register(app):
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(scheduler_cli)

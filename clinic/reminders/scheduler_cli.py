@@ -1,0 +1,55 @@
+"""CLI: flask scheduler run (the long-running scheduler process) and flask scheduler status."""
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from clinic.db_types import utcnow
+from clinic.extensions import db
+from clinic.reminders.jobs import job_overview
+from clinic.reminders.lock import DEFAULT_HEARTBEAT, lock_status
+from clinic.reminders.scheduler import run_forever, stop_embedded
+
+scheduler_cli = AppGroup("scheduler", help="The reminder scheduler process.")
+
+
+@scheduler_cli.command("run")
+@click.option("--heartbeat", type=float, default=None,
+              help="Seconds between heartbeats (default 15; stale after three).")
+@click.option("--interval", type=float, default=60, show_default=True,
+              help="Seconds between runs of the reminders and outbox jobs.")
+def run_command(heartbeat, interval):
+    """Run the scheduler until SIGTERM/SIGINT; a second one waits as a standby."""
+    app = current_app._get_current_object()
+    stop_embedded(app)  # this process is the scheduler: no second runner inside it
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        click.echo(f"signal {signum}: stopping")
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    run_forever(app, stop, heartbeat=heartbeat, interval=interval,
+                echo=lambda line: click.echo(line))
+    click.echo("scheduler stopped, lock released")
+
+
+@scheduler_cli.command("status")
+def status_command():
+    """Print the lock holder, the heartbeat's age and each job's last runs."""
+    now = utcnow()
+    heartbeat = current_app.config.get("SCHEDULER_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT)
+    lock = lock_status(db.session, now, heartbeat)
+    age = lock["heartbeat_age_seconds"]
+    click.echo(f"holder: {lock['holder'] or '-'}  heartbeat: "
+               f"{'-' if age is None else f'{age} s ago'}  state: {lock['state']}")
+    for job in job_overview(now):
+        click.echo(f"{job['id']} (every {job['seconds']} s)")
+        for run in job["runs"]:
+            click.echo(f"  {run.started_at:%Y-%m-%d %H:%M:%S}Z {run.outcome:<7} "
+                       f"{run.holder or '-'} {run.detail or ''}".rstrip())
+        if not job["runs"]:
+            click.echo("  never run")
