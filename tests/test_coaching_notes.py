@@ -347,3 +347,20 @@ def test_findings_are_locked_after_sign_off(world, login, url):
     assert fresh(world.finding).text == "SK inovasi belum diunggah"
     page = text(client.get(url("coaching.detail", session_id=sid)))
     assert "Tambah temuan" not in page and "Jadikan tindak lanjut" in page
+
+
+def test_cancelled_session_keeps_its_notes_and_list_as_they_are(world, login, url):
+    world.session.status = "cancelled"
+    db.session.commit()
+    client = login(world.staff)
+    sid = world.session.id
+    page = text(client.get(url("coaching.notes", session_id=sid)))
+    assert "notulen tidak dapat diubah" in page and 'name="body"' not in page
+    response = client.post(url("coaching.notes", session_id=sid),
+                           data={"body": "Tetap ditulis", "version": 1})
+    assert response.status_code == 200 and "notulen tidak dapat diubah" in text(response)
+    response = client.post(url("coaching.attendance_add", session_id=sid), data={"name": "Tamu"})
+    assert response.status_code == 200 and "daftar hadir tidak dapat diubah" in text(response)
+    sign(login, world.staff, url, world.session)
+    assert fresh(world.note).body == "Catatan **awal**" and fresh(world.note).signed_off_at is None
+    assert fresh(world.session).status == "cancelled" and outbox() == []

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from clinic import audit
-from clinic.auth.models import Role
 from clinic.coaching import attendance
 from clinic.coaching.markup import render_markdown
 from clinic.coaching.models import (
@@ -71,9 +70,6 @@ def save_notes(session, body, private_body, actor, expected_version):
 def recipients(session):
     """Everyone with an account who gets the signed-off notes: contacts and trainers."""
     users = {u.id: u for u in attendance.session_contacts(session)}
-    for row in session.attendance:
-        if row.user is not None and row.user.is_active and row.user.role == Role.CONTACT:
-            users.setdefault(row.user.id, row.user)
     for trainer in session.trainers:
         if trainer.is_active:
             users.setdefault(trainer.id, trainer)
