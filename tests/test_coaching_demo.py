@@ -161,3 +161,28 @@ def _eve_of_holiday(day):
             return True
         after += timedelta(days=1)
     return False
+
+
+@pytest.mark.parametrize("today, closed, eve, weekly", [
+    # Christmas Eve is a Thursday, Isra Mikraj on Tuesday 5 January 2027 gets its Monday.
+    (date(2026, 12, 1), {date(2026, 12, 24), date(2027, 1, 4)}, date(2026, 12, 24),
+     date(2026, 12, 8)),
+    # After Christmas: New Year's Eve, next year's Christmas Eve (a Friday); the Tuesday series
+    # would meet Isra Mikraj on 5 January, so it starts a week later.
+    (date(2026, 12, 26), {date(2027, 12, 24), date(2027, 1, 4)}, date(2026, 12, 31),
+     date(2027, 1, 12)),
+    # Christmas Eve 2028 is a Sunday: no cuti bersama on a weekend, only Waisak's Monday.
+    (date(2027, 12, 25), {date(2028, 5, 8)}, date(2027, 12, 31), None),
+])
+def test_demo_days(app, today, closed, eve, weekly):
+    from clinic.coaching.demo_calendar import cuti_bersama, holiday_eve, weekly_days
+
+    days = cuti_bersama(today)
+    assert set(days) == closed, days
+    assert all(name.startswith("Cuti Bersama ") for name in days.values())
+    assert holiday_eve(today) == eve  # closed dates not yet stored
+    series = weekly_days(today)
+    assert len(series) == 4 and all(is_working_day(day) for day in series)
+    assert {b - a for a, b in zip(series, series[1:])} == {timedelta(weeks=1)}
+    if weekly:
+        assert series[0] == weekly

@@ -13,7 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clinic.auth.models import User
-from clinic.coaching import demo_content as text
+from clinic.coaching import demo_calendar as calendar, demo_content as text
+from clinic.coaching.demo_content import (
+    CANCELLED, EVE, KEMENDAGRI, PAST, RESCHEDULED, SERIES, UPCOMING,
+)
 from clinic.coaching.models import (
     Attendance, AttendanceStatus, ClosedDate, CoachingSession, Finding, NoteRevision,
     SessionEvent, SessionNote, SessionStatus,
@@ -23,29 +26,10 @@ from clinic.dates import today_local
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskStatus
 from clinic.reporting.models import Innovation, ItemStatus, ReportItem
-from clinic.workdays import is_working_day, national_holiday
+from clinic.workdays import is_working_day
 
 SEED = 4
 WITA = "Asia/Makassar"
-BRIN, KEMENDAGRI = "trainer@demo.test", "trainer.kemendagri@demo.test"
-# Held sessions: days ago, SKPDs, trainer, and the status each finding's task has reached.
-PAST = [
-    (38, ("DINKES",), BRIN, ("open", "done", "closed")),
-    (34, ("DISDIK",), KEMENDAGRI, ("closed", "in_progress", "cancelled")),
-    (31, ("KEC-BJMU", "KEC-BJMS"), BRIN, ("done", "open", "closed", "in_progress")),
-    (27, ("DISKOMINFOTIK",), KEMENDAGRI, ("in_progress", "done")),
-    (22, ("DINSOS",), BRIN, ("open", "cancelled", "closed")),
-    (17, ("DPUPR",), KEMENDAGRI, ("in_progress", "open")),
-    (12, ("DINKES",), BRIN, ("in_progress", "open")),
-    (7, ("DISPERKIM",), BRIN, ("open", "open", "in_progress")),
-]
-# Upcoming sessions: days ahead, SKPDs, trainer.
-UPCOMING = [(3, ("DINKES",), BRIN), (6, ("DISDIK",), KEMENDAGRI), (10, ("KEC-BJMT",), BRIN),
-            (15, ("DISHUB",), KEMENDAGRI), (24, ("BPBD",), BRIN)]
-RESCHEDULED = (13, 19, ("DPMPTSP",), BRIN)  # planned for day 13, moved to day 19
-CANCELLED = (8, ("DLH",), KEMENDAGRI)
-EVE = (("DISBUDPORAPAR",), BRIN)
-SERIES = (("KEC-BJMB", "KEC-BJMTM"), BRIN)
 CHAIN = {"open": ["open"], "in_progress": ["open", "in_progress"],
          "done": ["open", "in_progress", "done"],
          "closed": ["open", "in_progress", "done", "closed"], "cancelled": ["open", "cancelled"]}
@@ -96,6 +80,18 @@ class Demo:
         """``at``, but never in the future (history rows are in the past)."""
         return min(at, self.now - timedelta(minutes=30))
 
+    def office(self, day, after=0, step=1):
+        """A moment in office hours (WITA) on ``day`` + ``after`` days, weekends skipped in the
+        direction of ``step``."""
+        day += timedelta(days=after)
+        while day.weekday() >= 5:
+            day += timedelta(days=step)
+        hour, minute = self.rng.randint(8, 15), self.rng.randrange(0, 60, 5)
+        return self.moment(self.times(day, hour, minute)[0])
+
+    def local_day(self, at):
+        return at.astimezone(ZoneInfo(WITA)).date()
+
     # -- sessions ----------------------------------------------------------------------------
 
     def session(self, day, codes, trainer_email, slot="am", **fields):
@@ -112,8 +108,8 @@ class Demo:
             innovations += own[:1] + self.rng.sample(own[1:], min(1, len(own) - 1))
         names = ", ".join(i.name for i in innovations) or "inovasi perangkat daerah"
         agenda = fields.pop("agenda", None) or text.AGENDA.format(innovations=names)
-        created = min(start - timedelta(days=self.rng.randint(7, 14)),
-                      self.now - timedelta(days=self.rng.randint(3, 10)))
+        created = self.office(min(self.local_day(start) - timedelta(self.rng.randint(7, 14)),
+                                  self.today - timedelta(self.rng.randint(3, 10))), step=-1)
         session = CoachingSession(
             title="Coaching Clinic " + " & ".join(s.short_name for s in skpds),
             starts_at=start, ends_at=end, timezone=tz, skpds=skpds, trainers=[trainer],
@@ -148,7 +144,8 @@ class Demo:
                 skpd_id=session.skpds[0].id, name=name, position=position, nip=text.nip(rng),
                 status=status, recorded_by_id=trainer.id,
                 note="Sakit" if status == AttendanceStatus.EXCUSED else None))
-        signed = self.moment(session.ends_at + timedelta(hours=rng.randint(3, 30)))
+        signed = (self.moment(session.ends_at + timedelta(hours=rng.randint(2, 4)))
+                  if rng.random() < 0.6 else self.office(self.local_day(session.ends_at), 1))
         findings = self.findings(session, len(statuses))
         lines = "\n".join(f"- **{f.item.indicator.code}** ({f.innovation.name}): "
                           f"{f.text.split(': ', 1)[-1]}" for f in findings)
@@ -217,7 +214,7 @@ class Demo:
                                      to_status=TaskStatus.OPEN, created_at=created))
         chain, at = CHAIN[status], created
         for before, after in zip(chain, chain[1:]):
-            at = self.moment(at + timedelta(hours=rng.randint(20, 120)))
+            at = self.office(self.local_day(at), rng.randint(1, 5))
             # As the services record it: the owner works, Bappeda closes, the trainer cancels.
             actor = {TaskStatus.CLOSED: self.staff,
                      TaskStatus.CANCELLED: session.trainers[0]}.get(after, owners[0])
@@ -226,7 +223,7 @@ class Demo:
                                          to_status=after, comment=rng.choice(text.COMMENTS[after]),
                                          created_at=at))
             if after == TaskStatus.IN_PROGRESS and rng.random() < 0.4:
-                at = self.moment(at + timedelta(hours=rng.randint(4, 48)))
+                at = self.office(self.local_day(at), rng.randint(1, 2))
                 task.events.append(TaskEvent(actor_id=session.trainers[0].id, action="comment",
                                              comment=rng.choice(text.TRAINER_COMMENTS),
                                              created_at=at))
@@ -238,52 +235,34 @@ class Demo:
         db.session.add(task)
         self.tasks.append(task)
 
-    # -- the calendar ------------------------------------------------------------------------
+    def rescheduled(self, planned, moved, codes, trainer):
+        """A session moved from one day to a later one, as an edit of its times records it."""
+        old = self.times(self.workday(self.today + timedelta(planned), 1), 9)
+        session = self.session(self.workday(self.today + timedelta(moved), 1), codes, trainer,
+                               sequence=1)
+        if session is None:
+            return
+        self.taken.discard((self.local_day(old[0]), "am"))
+        at = self.moment(max(self.office(self.today - timedelta(1), step=-1),
+                             session.created_at + timedelta(hours=2)))
+        session.events[0].detail = dict(session.events[0].detail,
+                                        at=[t.isoformat() for t in old])
+        session.events.append(SessionEvent(
+            actor_id=self.staff.id, action="rescheduled", created_at=at,
+            detail={"warnings": [], "from": [t.isoformat() for t in old],
+                    "to": [session.starts_at.isoformat(), session.ends_at.isoformat()]}))
 
-    def closed_dates(self):
-        """Cuti bersama before the next Christmas and as a bridge after the next Thursday (or
-        before the next Tuesday) holiday; never on a national holiday or a weekend."""
-        christmas_eve = self.today.replace(month=12, day=24)
-        if christmas_eve <= self.today:
-            christmas_eve = christmas_eve.replace(year=christmas_eve.year + 1)
-        days = {christmas_eve: "Cuti Bersama Hari Raya Natal"}
-        for offset in range(1, 366):
-            day = self.today + timedelta(days=offset)
-            name = national_holiday(day)
-            bridge = {1: -1, 3: 1}.get(day.weekday())
-            if name and bridge:
-                days.setdefault(day + timedelta(days=bridge), f"Cuti Bersama {name}")
-                break
-        for day, name in sorted(days.items()):
-            if day.weekday() < 5 and not national_holiday(day):
-                db.session.add(ClosedDate(closed_on=day, name=name, created_by_id=self.staff.id))
-        db.session.flush()
-
-    def holiday_eve(self):
-        """The last working day before the next national holiday that is still ahead."""
-        for offset in range(2, 400):
-            holiday = self.today + timedelta(days=offset)
-            if not national_holiday(holiday):
-                continue
-            eve = holiday - timedelta(days=1)
-            while not is_working_day(eve):
-                eve -= timedelta(days=1)
-            if eve > self.today:
-                self.taken.add((eve, "am"))
-                return eve
-        return None
-
-    def series_days(self):
-        """Four weekly days, all working days, starting within the next weeks."""
-        for weekday in (1, 3, 2, 0, 4):
-            first = self.today + timedelta(days=2)
-            first += timedelta(days=(weekday - first.weekday()) % 7)
-            for week in range(4):
-                days = [first + timedelta(weeks=week + n) for n in range(4)]
-                if all(is_working_day(d) and (d, "pm") not in self.taken for d in days):
-                    self.taken.update((d, "pm") for d in days)
-                    return days
-        return []
+    def cancelled(self, ahead, codes, trainer):
+        session = self.session(self.workday(self.today + timedelta(ahead), 1), codes, trainer,
+                               sequence=1, status=SessionStatus.CANCELLED,
+                               cancel_reason=text.CANCEL_REASON)
+        if session is None:
+            return
+        session.cancelled_at = self.moment(max(self.office(self.today - timedelta(2), step=-1),
+                                               session.created_at + timedelta(hours=2)))
+        session.events.append(SessionEvent(actor_id=self.staff.id, action="cancelled",
+                                           detail={"reason": text.CANCEL_REASON},
+                                           created_at=session.cancelled_at))
 
 
 def seed_coaching_demo(cycle, skpds, people, scale=1, seed=SEED):
@@ -293,9 +272,12 @@ def seed_coaching_demo(cycle, skpds, people, scale=1, seed=SEED):
     reporting demo; the sessions concern the first copy of the SKPDs only.
     """
     demo = Demo(random.Random(seed), cycle, skpds, people)
-    demo.closed_dates()
+    for closed_on, name in sorted(calendar.cuti_bersama(demo.today).items()):
+        db.session.add(ClosedDate(closed_on=closed_on, name=name, created_by_id=demo.staff.id))
+    db.session.flush()  # the working-day checks below read the closed dates
     today, day = demo.today, timedelta(days=1)
-    eve = demo.holiday_eve()
+    eve = calendar.holiday_eve(today)
+    demo.taken.add((eve, "am"))
     for ago, codes, trainer, statuses in PAST:
         session = demo.session(demo.workday(today - ago * day, -1), codes, trainer)
         if session is not None:
@@ -304,26 +286,11 @@ def seed_coaching_demo(cycle, skpds, people, scale=1, seed=SEED):
         demo.session(demo.workday(today + ahead * day, 1), codes, trainer)
     if eve is not None:
         demo.session(eve, *EVE)
-    planned, moved, codes, trainer = RESCHEDULED
-    old = demo.times(demo.workday(today + planned * day, 1), 9)
-    session = demo.session(demo.workday(today + moved * day, 1), codes, trainer, sequence=1)
-    if session is not None:
-        session.events.append(SessionEvent(
-            actor_id=demo.staff.id, action="rescheduled", created_at=demo.now - day,
-            detail={"warnings": [], "from": [t.isoformat() for t in old],
-                    "to": [session.starts_at.isoformat(), session.ends_at.isoformat()]}))
-        session.events[0].detail = dict(session.events[0].detail, at=[t.isoformat() for t in old])
-        demo.taken.discard((old[0].astimezone(ZoneInfo(WITA)).date(), "am"))
-    ahead, codes, trainer = CANCELLED
-    session = demo.session(demo.workday(today + ahead * day, 1), codes, trainer, sequence=1,
-                           status=SessionStatus.CANCELLED, cancel_reason=text.CANCEL_REASON,
-                           cancelled_at=demo.now - 2 * day)
-    if session is not None:
-        session.events.append(SessionEvent(actor_id=demo.staff.id, action="cancelled",
-                                           detail={"reason": text.CANCEL_REASON},
-                                           created_at=session.cancelled_at))
+    demo.rescheduled(*RESCHEDULED)
+    demo.cancelled(*CANCELLED)
     series = str(uuid.UUID(int=demo.rng.getrandbits(128), version=4))
-    for n, day_ in enumerate(demo.series_days(), 1):
+    weekly = calendar.weekly_days(today, {d for d, slot in demo.taken if slot == "pm"})
+    for n, day_ in enumerate(weekly, 1):
         demo.session(day_, *SERIES, slot="pm", series_id=series,
                      agenda=text.SERIES_AGENDA.format(n=n))
     db.session.flush()

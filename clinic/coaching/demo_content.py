@@ -1,4 +1,24 @@
-"""Texts of the coaching demo: participants, notulen, findings and task comments (Indonesian)."""
+"""What the coaching demo shows: its sessions, and their texts in Indonesian."""
+
+BRIN, KEMENDAGRI = "trainer@demo.test", "trainer.kemendagri@demo.test"
+# Held sessions: days ago, SKPDs, trainer, and the status each finding's task has reached.
+PAST = [
+    (38, ("DINKES",), BRIN, ("open", "done", "closed")),
+    (34, ("DISDIK",), KEMENDAGRI, ("closed", "in_progress", "cancelled")),
+    (31, ("KEC-BJMU", "KEC-BJMS"), BRIN, ("done", "open", "closed", "in_progress")),
+    (27, ("DISKOMINFOTIK",), KEMENDAGRI, ("in_progress", "done")),
+    (22, ("DINSOS",), BRIN, ("open", "cancelled", "closed")),
+    (17, ("DPUPR",), KEMENDAGRI, ("in_progress", "open")),
+    (12, ("DINKES",), BRIN, ("in_progress", "open")),
+    (7, ("DISPERKIM",), BRIN, ("open", "open", "in_progress")),
+]
+# Upcoming sessions: days ahead, SKPDs, trainer.
+UPCOMING = [(3, ("DINKES",), BRIN), (6, ("DISDIK",), KEMENDAGRI), (10, ("KEC-BJMT",), BRIN),
+            (15, ("DISHUB",), KEMENDAGRI), (24, ("BPBD",), BRIN)]
+RESCHEDULED = (13, 19, ("DPMPTSP",), BRIN)  # planned for day 13, moved to day 19
+CANCELLED = (8, ("DLH",), KEMENDAGRI)
+EVE = (("DISBUDPORAPAR",), BRIN)
+SERIES = (("KEC-BJMB", "KEC-BJMTM"), BRIN)
 
 MONTHS = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")
