@@ -9,7 +9,8 @@ from clinic.auth.models import Role
 from clinic.dates import fmt_date_short
 from clinic.followups import queries
 from clinic.followups.models import TaskPriority
-from clinic.followups.services import PRIORITY_LABELS, STATUS_LABELS, TITLE_MAX, active_contacts
+from clinic.followups.labels import PRIORITY_LABELS, STATUS_LABELS
+from clinic.followups.services import TITLE_MAX, active_contacts
 from clinic.form_fields import DateInput, int_or_none
 
 TEXT_MAX = 4000

@@ -11,7 +11,7 @@ from clinic.coaching.access import get_editable_session_or_404
 from clinic.coaching.models import CoachingSession, Finding
 from clinic.dates import today_local
 from clinic.extensions import db
-from clinic.followups import bp, queries, services
+from clinic.followups import bp, labels, permissions, queries, services
 from clinic.followups.forms import CloseForm, ReasonForm, StatusForm, TaskForm
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.reporting import uploads
@@ -30,11 +30,11 @@ def load_task(task_id, need=None):
     A contact who sees the task but may not do this gets 403; a trainer of another session 404.
     """
     task, user = get_scoped_or_404(FollowUpTask, task_id, actor()), actor()
-    allowed = {None: True, "work": services.is_worker(task, user),
-               "manage": services.can_manage(task, user),
+    allowed = {None: True, "work": permissions.is_worker(task, user),
+               "manage": permissions.can_manage(task, user),
                "bappeda": user.role in Role.BAPPEDA}[need]
     if not allowed:
-        if user.role == Role.CONTACT or services.can_manage(task, user):
+        if user.role == Role.CONTACT or permissions.can_manage(task, user):
             abort(403)
         abort(404)
     return task
@@ -43,8 +43,8 @@ def load_task(task_id, need=None):
 @bp.app_context_processor
 def followup_helpers():
     # Task panels appear on other features' pages (the session detail, the contact's home).
-    return {"followup_status_label": lambda status: services.STATUS_LABELS.get(status, status),
-            "followup_status_class": lambda status: services.STATUS_CLASSES.get(status, ""),
+    return {"followup_status_label": lambda status: labels.STATUS_LABELS.get(status, status),
+            "followup_status_class": lambda status: labels.STATUS_CLASSES.get(status, ""),
             "followup_today": today_local}
 
 
@@ -59,7 +59,7 @@ def index():
     return render_template(
         "followups/index.html", page=page, filters=filters, today=today,
         counts=queries.status_counts(user, filters, today), skpds=queries.skpd_choices(user),
-        can_create=user.role in Role.BAPPEDA or user.role == Role.TRAINER, labels=services)
+        can_create=user.role in Role.BAPPEDA or user.role == Role.TRAINER, labels=labels)
 
 
 def _prefill():
@@ -123,11 +123,11 @@ def from_finding(finding_id):
 
 def render_detail(task, status_form=None, reason_form=None, close_form=None, status=200):
     user = actor()
-    allowed = services.allowed_actions(task, user)
+    allowed = permissions.allowed_actions(task, user)
     version = task.version_id
     if status_form is None:
         status_form = StatusForm(formdata=None, version=version,
-                                 moves=services.status_moves(task, user), current=task.status)
+                                 moves=permissions.status_moves(task, user), current=task.status)
     events = db.session.scalars(
         select(TaskEvent).where(TaskEvent.task_id == task.id)
         .options(selectinload(TaskEvent.actor)).order_by(TaskEvent.id.desc())).all()
@@ -135,7 +135,7 @@ def render_detail(task, status_form=None, reason_form=None, close_form=None, sta
         "followups/detail.html", task=task, events=events, allowed=allowed, today=today_local(),
         status_form=status_form, close_form=close_form or CloseForm(formdata=None, version=version),
         reason_form=reason_form or ReasonForm(formdata=None, version=version),
-        labels=services), status
+        labels=labels), status
 
 
 @bp.route("/<int:task_id>")
@@ -180,7 +180,7 @@ def _discard(stored):
 @login_required
 def update_status(task_id):
     task, user = load_task(task_id, "work"), actor()
-    form = StatusForm(moves=services.status_moves(task, user), current=task.status)
+    form = StatusForm(moves=permissions.status_moves(task, user), current=task.status)
     if not form.validate():
         return render_detail(task, status_form=form, status=400)
     stored = None

@@ -10,7 +10,10 @@ from clinic.auth.models import Role, User
 from clinic.db_types import utcnow
 from clinic.email import absolute_url, send_email
 from clinic.extensions import db
+# STATUS_CLASSES is imported from here by the session pages (clinic.coaching.notes_routes).
+from clinic.followups.labels import STATUS_CLASSES, STATUS_LABELS  # noqa: F401
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
+from clinic.followups.permissions import allowed_actions, is_worker, status_moves
 
 DEFAULT_DUE_DAYS = 14
 TITLE_MAX = 200
@@ -27,50 +30,6 @@ class TaskError(ValueError):
 
 class TaskConflict(TaskError):
     """Someone else saved the task since the user opened it."""
-
-
-STATUS_LABELS = {
-    TaskStatus.OPEN: _l("Terbuka"),
-    TaskStatus.IN_PROGRESS: _l("Sedang dikerjakan"),
-    TaskStatus.DONE: _l("Selesai"),
-    TaskStatus.CLOSED: _l("Ditutup"),
-    TaskStatus.CANCELLED: _l("Dibatalkan"),
-}
-# Word and colour together (docs/ui.md): grey open, blue in progress, green closed/done.
-STATUS_CLASSES = {
-    TaskStatus.OPEN: "status-draft",
-    TaskStatus.IN_PROGRESS: "status-submitted",
-    TaskStatus.DONE: "status-verified",
-    TaskStatus.CLOSED: "status-verified",
-    TaskStatus.CANCELLED: "status-draft",
-}
-PRIORITY_LABELS = {
-    TaskPriority.LOW: _l("Rendah"),
-    TaskPriority.NORMAL: _l("Normal"),
-    TaskPriority.HIGH: _l("Tinggi"),
-}
-SOURCE_LABELS = {
-    TaskSource.SESSION: _l("Sesi Pendampingan"),
-    TaskSource.EVENT: _l("Bimtek"),
-    TaskSource.REVIEW: _l("Verifikasi"),
-    TaskSource.MANUAL: _l("Manual"),
-}
-EVENT_LABELS = {
-    "created": _l("Dibuat"),
-    "edited": _l("Diubah"),
-    "status": _l("Status diubah"),
-    "comment": _l("Komentar"),
-    "closed": _l("Ditutup"),
-    "cancelled": _l("Dibatalkan"),
-    "reopened": _l("Dibuka kembali"),
-    "auto_closed": _l("Ditutup otomatis"),
-}
-# Moves a worker on the task (contact, trainer, staff) may make with update_status.
-WORK_MOVES = {
-    TaskStatus.OPEN: (TaskStatus.IN_PROGRESS, TaskStatus.DONE),
-    TaskStatus.IN_PROGRESS: (TaskStatus.DONE,),
-    TaskStatus.DONE: (TaskStatus.IN_PROGRESS,),
-}
 
 
 def active_contacts(skpd_id):
@@ -200,49 +159,6 @@ def edit_task(task, data, actor, expected_version=None):
 
 def _plain(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _is_session_trainer(task, user):
-    return (user.role == Role.TRAINER and task.session is not None
-            and task.session.has_trainer(user))
-
-
-def can_manage(task, user):
-    """Bappeda and the trainers of the task's session edit, cancel and reopen it."""
-    return user.role in Role.BAPPEDA or _is_session_trainer(task, user)
-
-
-def is_worker(task, user):
-    """Contacts of the task's SKPD, the session's trainer and Bappeda work on a task."""
-    if user.role in Role.BAPPEDA or _is_session_trainer(task, user):
-        return True
-    return user.role == Role.CONTACT and user.skpd_id == task.skpd_id
-
-
-def status_moves(task, user):
-    """The statuses ``user`` may move the task to with a status update."""
-    if not is_worker(task, user):
-        return ()
-    return WORK_MOVES.get(task.status, ())
-
-
-def allowed_actions(task, user):
-    """What ``user`` may do on ``task``: a set of edit/status/comment/close/cancel/reopen."""
-    actions = set()
-    bappeda = user.role in Role.BAPPEDA
-    if is_worker(task, user):
-        actions.add("comment")
-        if status_moves(task, user):
-            actions.add("status")
-    if can_manage(task, user):
-        actions.add("edit")
-        if task.status in TaskStatus.ACTIVE:
-            actions.add("cancel")
-        if task.status in (TaskStatus.DONE, TaskStatus.CLOSED, TaskStatus.CANCELLED):
-            actions.add("reopen")
-    if bappeda and task.status == TaskStatus.DONE:
-        actions.add("close")
-    return actions
 
 
 def _set_status(task, to_status, actor, action, comment=None, stored=None):
