@@ -365,3 +365,20 @@ def test_open_tasks_for_skpds_orders_by_due_date(world):
     tasks = services.open_tasks_for_skpds([world.skpd.id])
     assert [t.title for t in tasks] == ["Pertama", "Unggah SK inovasi", "Tanpa tenggat"]
     assert tasks[0] is first and services.open_tasks_for_skpds([]) == []
+
+
+def test_carried_over_panel_shows_a_contact_only_their_own_skpds_tasks(app, world):
+    from flask import render_template
+    from flask_login import login_user
+
+    services.create_task(world.other_skpd, world.staff, title="Milik SKPD B")
+    db.session.commit()
+    tasks = services.open_tasks_for_skpds([world.skpd.id, world.other_skpd.id])
+    with app.test_request_context("/"):
+        login_user(world.contact)
+        own = render_template("followups/_carried_over.html", carried_tasks=tasks)
+    with app.test_request_context("/"):
+        login_user(world.staff)
+        everything = render_template("followups/_carried_over.html", carried_tasks=tasks)
+    assert "Unggah SK inovasi" in own and "Milik SKPD B" not in own
+    assert "Milik SKPD B" in everything
