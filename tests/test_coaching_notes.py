@@ -1,6 +1,6 @@
 """Notes (notulen) over HTTP: revisions, conflicts, sign-off and its e-mail, findings, access."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
@@ -187,8 +187,8 @@ def test_sign_off_locks_sets_held_and_mails_participants_without_the_private_par
         assert url("coaching.notes_print", session_id=session.id) in mail.body_text
         assert session.title in mail.subject
     by_email = {m.to_email: m for m in mails}
-    assert "Selasa, 7 Juli 2026, 08.00-10.00 WIB" in by_email[world.contact.email].body_text
-    assert "Selasa, 7 Juli 2026, 09.00-11.00 WITA" in by_email[world.trainer.email].body_text
+    assert "Selasa, 7 Juli 2026, 08.00–10.00 WIB" in by_email[world.contact.email].body_text
+    assert "Selasa, 7 Juli 2026, 09.00–11.00 WITA" in by_email[world.trainer.email].body_text
 
     # Locked: the editor shows the signed notes without a form and a save is refused.
     notes_url = url("coaching.notes", session_id=world.session.id)
@@ -209,12 +209,17 @@ def test_signed_off_notes_print_for_the_contact(world, login, url):
     assert "Catatan internal narasumber" not in page
     assert 'href="/static/css/print.css" media="print"' in page
     assert "Tanda tangan" in page and world.contact.name in page  # the attendance list
-    assert "PEMERINTAH KOTA BANJARMASIN" in page and "09.00-11.00 WITA" in page
+    assert "PEMERINTAH KOTA BANJARMASIN" in page and "09.00–11.00 WITA" in page
     detail = text(login(world.contact).get(url("coaching.detail", session_id=world.session.id)))
     assert f"Ditandatangani oleh {world.trainer.name}" in detail
 
 
-def test_sign_off_needs_notes(world, login, url):
+def test_sign_off_needs_notes_and_a_session_that_has_begun(world, login, url):
+    early = world.session.starts_at - timedelta(minutes=1)
+    with time_machine.travel(early, tick=False):
+        page = text(login(world.staff).post(url("coaching.sign_off", session_id=world.session.id),
+                                            follow_redirects=True))
+    assert "setelah sesi dimulai" in page and fresh(world.note).signed_off_at is None
     world.note.body = "  "
     db.session.commit()
     response = sign(login, world.staff, url, world.session)

@@ -46,8 +46,7 @@ def save_notes(session, body, private_body, actor, expected_version):
     """
     check_unlocked(session)
     note = session.note
-    current = note.version_id if note is not None else None
-    if expected_version != current:
+    if note is not None and expected_version != note.version_id:
         raise NoteConflict(note)
     body, private_body = (body or "").strip(), (private_body or "").strip() or None
     if note is None:
@@ -77,11 +76,11 @@ def recipients(session):
 
 
 def session_times(session, tz=None):
-    """'09.00-11.00 WITA' in the given zone (default: the app's zone)."""
+    """'09.00–11.00 WITA' in the given zone (default: the app's zone)."""
     tz = tz or current_app.config["CLINIC_TIMEZONE"]
     start, end = local(session.starts_at, tz), local(session.ends_at, tz)
     clock = [format_time(t.time(), "short", rebase=False) for t in (start, end)]
-    return f"{clock[0]}-{clock[1]} {zone_label(start.tzinfo)}"
+    return f"{clock[0]}–{clock[1]} {zone_label(start.tzinfo)}"
 
 
 def sign_off(session, actor, now):
@@ -90,6 +89,8 @@ def sign_off(session, actor, now):
     note = session.note
     if note is None or not note.body.strip():
         raise NotesError(_l("Tulis dan simpan notulen terlebih dahulu sebelum ditandatangani."))
+    if now < session.starts_at:
+        raise NotesError(_l("Notulen dapat ditandatangani setelah sesi dimulai."))
     # The printed daftar hadir lists every contact, recorded or not.
     attendance.ensure_contact_rows(session)
     note.signed_off_at, note.signed_off_by_id = now, actor.id

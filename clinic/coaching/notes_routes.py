@@ -6,24 +6,24 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.coaching import attendance, bp, notes
 from clinic.coaching.access import can_edit, get_editable_session_or_404, get_session_or_404
-from clinic.coaching.markup import render_markdown
-from clinic.coaching.models import Attendance, Finding
 from clinic.coaching.attendance import STATUS_BADGES, STATUS_LABELS
+from clinic.coaching.markup import render_markdown
+from clinic.coaching.models import Attendance
 from clinic.coaching.notes_forms import FindingForm, NotesForm, ParticipantForm, attendance_form
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.followups.labels import STATUS_CLASSES as TASK_CLASSES
+from clinic.followups.labels import STATUS_LABELS as TASK_LABELS
 from clinic.web import safe_next
 
 
 @bp.context_processor
 def notes_helpers():
-    from clinic.followups.services import STATUS_CLASSES, STATUS_LABELS as TASK_LABELS
-
     return {"attendance_labels": STATUS_LABELS, "attendance_badges": STATUS_BADGES,
             "render_markdown": render_markdown, "attendance_summary": attendance.summary,
             "finding_form": finding_form, "finding_choices": notes.finding_choices,
             "can_see_private": can_see_private,
-            "task_status_labels": TASK_LABELS, "task_status_classes": STATUS_CLASSES,
+            "task_status_labels": TASK_LABELS, "task_status_classes": TASK_CLASSES,
             "session_times": notes.session_times}
 
 
@@ -49,7 +49,8 @@ def _detail_url(session, anchor=None):
 def _render_attendance(session, form=None, participant_form=None):
     rows = list(session.attendance)
     if not session.is_signed_off:
-        rows += [Attendance(user_id=u.id, skpd_id=u.skpd_id, name=u.name, position=u.position)
+        # Contacts without a row yet are listed unsaved (GET changes nothing); POST adds them.
+        rows += [Attendance(user_id=u.id, skpd=u.skpd, name=u.name, position=u.position)
                  for u in attendance.missing_contacts(session)]
     return render_template(
         "coaching/attendance.html", session=session, rows=rows,
