@@ -302,3 +302,36 @@ def test_staff_home_shows_this_weeks_sessions(client, auth, people, make_session
     assert "Jadwal minggu ini" in body and "Sesi Minggu Ini" in body
     assert "Sesi Nanti" not in body
     assert "/coaching/calendar" in body and "Jadwalkan Coaching Clinic" in body
+
+
+def test_home_pages_query_count_does_not_grow_with_sessions(client, auth, people, make_session):
+    def add(n):
+        for k in range(n):
+            for day in (3, 25):  # one upcoming, one past with notes not signed off
+                make_session(f"Sesi {day}-{k}", datetime(2026, 6 + (day == 3), day, 1, 0,
+                                                          tzinfo=UTC),
+                             [people["skpd_a"], people["skpd_b"]], [people["trainer"]])
+
+    def count():
+        db.session.expire_all()
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            client.get("/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    with time_machine.travel(NOW, tick=False):
+        add(2)
+        auth.login_as(people["trainer"])
+        trainer_few = count()
+        auth.logout()
+        auth.login_as(people["staff"])
+        staff_few = count()
+        add(8)
+        assert count() == staff_few
+        auth.logout()
+        auth.login_as(people["trainer"])
+        assert count() == trainer_few
