@@ -78,6 +78,7 @@ def register_blueprints(app):
     from clinic.main import bp as main_bp
     from clinic.reminders import bp as reminders_bp
     from clinic.reporting import bp as reporting_bp
+    from clinic.reminders.unsubscribe_routes import bp as unsubscribe_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -87,6 +88,7 @@ def register_blueprints(app):
     app.register_blueprint(reporting_bp)
     app.register_blueprint(coaching_bp, url_prefix="/coaching")
     app.register_blueprint(followups_bp, url_prefix="/tindak-lanjut")
+    app.register_blueprint(unsubscribe_bp, url_prefix="/berhenti-langganan")
 
 
 def register_errorhandlers(app):

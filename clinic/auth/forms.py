@@ -40,6 +40,11 @@ class ProfileForm(FlaskForm):
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=40)])
     locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
     timezone = SelectField(_l("Zona waktu"))
+    digest_frequency = SelectField(
+        _l("Ringkasan harian"),
+        choices=[("daily", _l("Setiap hari kerja")), ("weekly", _l("Mingguan (Senin)")),
+                 ("off", _l("Tidak usah"))],
+        description=_l("Undangan, pemberitahuan butir dikembalikan, dan eskalasi selalu dikirim."))
     submit = SubmitField(_l("Simpan"))
 
     def __init__(self, *args, **kwargs):

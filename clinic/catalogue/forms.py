@@ -1,4 +1,5 @@
 """Forms of the cycle and catalogue pages; numbers accept the Indonesian decimal comma."""
+from datetime import time
 from decimal import Decimal
 
 from flask_babel import format_decimal
@@ -10,7 +11,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, Selec
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUNT, MAX_LEVELS,
-                                       amount_problem, parse_decimal)
+                                       REMINDER_FIELDS, amount_problem, parse_decimal)
 from clinic.dates import TIMEZONE_CHOICES
 from clinic.form_fields import DateInput
 
@@ -122,6 +123,51 @@ class LinesField(TextAreaField):
         return "\n".join(self.data or [])
 
 
+class ClockInput(StringField):
+    """A time of day typed as 08:00 or 08.00."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            hours, sep, minutes = text.replace(".", ":").partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and sep and len(minutes) == 2
+                    and int(hours) < 24 and int(minutes) < 60):
+                raise ValueError(_l("Isi jam dengan format 08:00."))
+            self.data = time(int(hours), int(minutes))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation(REQUIRED)
+
+
+class DayListField(StringField):
+    """Days before a deadline as a comma list of positive whole numbers ('14, 7, 3, 1')."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(part.isdigit() and 0 < int(part) <= 366 for part in parts):
+            self.data = None
+            raise ValueError(_l("Isi bilangan bulat positif dipisah koma, misalnya 14, 7, 3, 1."))
+        self.data = sorted({int(part) for part in parts}, reverse=True)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        days = [14, 7, 3, 1] if self.data is None else self.data  # None: the default rule
+        return ", ".join(str(day) for day in days)
+
+
+WEEKDAYS = [(0, _l("Senin")), (1, _l("Selasa")), (2, _l("Rabu")), (3, _l("Kamis")),
+            (4, _l("Jumat")), (5, _l("Sabtu")), (6, _l("Minggu"))]
+
+
 class RefusalMixin:
     """Show a service's refusal {field: [messages]} next to the fields it names."""
 
@@ -180,6 +226,28 @@ class CycleForm(RefusalMixin, FlaskForm):
         description=_l("Harus sama persis dengan salah satu nama predikat di bawah."))
     timezone = Choice(_l("Zona waktu"))
     notes = TextAreaField(_l("Catatan"), [Optional(), _too_long(5000)], filters=[_strip])
+    # Reminder rules (saved only when posted: see posts_reminder_rules).
+    reminders_enabled = BooleanField(_l("Kirim pengingat otomatis"))
+    digest_at = ClockInput(
+        _l("Jam pengingat harian"),
+        description=_l("Waktu setempat (zona waktu siklus) untuk ringkasan harian, hitung mundur, "
+                       "eskalasi, dan ringkasan mingguan."))
+    digest_task_days = IntInput(_l("Ringkasan memuat tindak lanjut dengan tenggat dalam (hari)"),
+                                minimum=0, maximum=365)
+    digest_session_days = IntInput(_l("Ringkasan memuat sesi dalam (hari)"), minimum=0,
+                                   maximum=365)
+    session_reminder_day_before = BooleanField(
+        _l("Pengingat sesi pada hari kerja sebelumnya, pada jam pengingat harian"))
+    session_reminder_hours = IntInput(_l("Pengingat sesi, jam sebelum mulai"), minimum=0,
+                                      maximum=23, description=_l("0 = tanpa pengingat ini."))
+    countdown_days = DayListField(
+        _l("Hitung mundur tenggat internal (hari sebelum tenggat)"),
+        description=_l("Dipisah koma, misalnya 14, 7, 3, 1. Kosongkan untuk tanpa hitung mundur."))
+    escalation_overdue_days = IntInput(_l("Eskalasi bila tindak lanjut terlambat (hari)"),
+                                       minimum=0, maximum=365)
+    escalation_weekday = Choice(_l("Hari eskalasi mingguan"), choices=WEEKDAYS, coerce=int)
+    summary_weekday = Choice(_l("Hari ringkasan mingguan untuk Bappeda"), choices=WEEKDAYS,
+                             coerce=int)
     bands = FieldList(FormField(BandForm), max_entries=MAX_BANDS)
     submit = SubmitField(_l("Simpan"))
 
@@ -191,6 +259,20 @@ class CycleForm(RefusalMixin, FlaskForm):
             zones.append(stored)
         self.timezone.choices = [(tz, tz) for tz in zones]
         self.band_errors = []
+
+    def posts_reminder_rules(self):
+        """Whether the post carried the reminder rules (a page or client without them keeps
+        the saved rules instead of failing or switching reminders off)."""
+        return bool(self.digest_at.raw_data)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.posts_reminder_rules():
+            for name in REMINDER_FIELDS:
+                self[name].errors = []
+            self._errors = None
+            valid = not self.errors
+        return valid
 
     def add_blank_bands(self):
         for _ in range(min(EXTRA_BANDS, MAX_BANDS - len(self.bands))):
@@ -205,6 +287,8 @@ class CycleForm(RefusalMixin, FlaskForm):
     def values(self):
         data = {name: self[name].data for name in CYCLE_FIELDS}
         data["notes"] = data["notes"] or None
+        if self.posts_reminder_rules():
+            data.update({name: self[name].data for name in REMINDER_FIELDS})
         return data
 
 

@@ -6,7 +6,7 @@ messages per form field) or CatalogueError (a file or a deletion, with a list of
 anything is changed.
 """
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,12 @@ CYCLE_FIELDS = (
     "basic_service_min", "basic_service_urusan", "count_points", "count_cap", "index_max",
     "implementation_from_on", "implementation_to_on", "design_min_words", "target_predicate",
     "timezone", "notes",
+)
+# The reminder rules (clinic.reminders.planner), saved only when the page posted them.
+REMINDER_FIELDS = (
+    "reminders_enabled", "digest_at", "digest_task_days", "digest_session_days",
+    "session_reminder_day_before", "session_reminder_hours", "countdown_days",
+    "escalation_overdue_days", "escalation_weekday", "summary_weekday",
 )
 # Settings a copied cycle inherits; dates of the yearly calendar are set anew each year.
 COPIED_FIELDS = (
@@ -117,7 +123,7 @@ def _json(value):
     """A JSON-safe form of a column value for the audit log."""
     if isinstance(value, Decimal):
         return str(value.quantize(Decimal("0.01")))
-    if isinstance(value, date):
+    if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_json(v) for v in value]
@@ -268,7 +274,7 @@ def update_cycle(cycle, values, bands, actor=None, ip=None):
     if errors:
         raise CycleError(errors)
     changes = {}
-    for field in CYCLE_FIELDS:
+    for field in CYCLE_FIELDS + REMINDER_FIELDS:
         if field in values:
             _set(cycle, field, values[field], changes)
     _replace_bands(cycle, bands, changes)

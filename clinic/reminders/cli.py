@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from clinic.reminders.delivery import deliver_pending, smtp_configured
 from clinic.reminders.scheduler_cli import scheduler_cli
+from clinic.reminders.reminders_cli import reminders_cli
 
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
 
@@ -24,3 +25,4 @@ def send_command(limit):
 def register(app):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(reminders_cli)

@@ -1,0 +1,96 @@
+"""The content of one SKPD contact's digest: what is actionable today, for their own SKPD only."""
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from clinic.catalogue.services import current_cycle
+from clinic.extensions import db
+from clinic.reporting import projection
+from clinic.reporting.models import ItemStatus
+from clinic.reporting.todo import INCOMPLETE, ranked_fixes
+
+ITEM_LIMIT = 10
+
+
+@dataclass
+class Digest:
+    """Returned items (with reasons) first, then incomplete items by points, tasks, sessions."""
+
+    contact: object
+    skpd: object
+    today: object
+    returned: list = field(default_factory=list)  # Fix objects
+    incomplete: list = field(default_factory=list)  # Fix objects, best first, at most ITEM_LIMIT
+    more_incomplete: int = 0
+    tasks: list = field(default_factory=list)  # FollowUpTask, overdue first
+    sessions: list = field(default_factory=list)  # planned CoachingSession, soonest first
+    deadline: object = None
+    days_left: int | None = None
+
+    @property
+    def count(self):
+        return (len(self.returned) + len(self.incomplete) + self.more_incomplete
+                + len(self.tasks) + len(self.sessions))
+
+    @property
+    def overdue(self):
+        return [task for task in self.tasks if task.due_on < self.today]
+
+    def __bool__(self):
+        return self.count > 0
+
+
+def digest_for(contact, today, now, cycle=None, breakdown=None):
+    """The digest of ``contact`` for local date ``today`` (``now`` an aware instant), or None
+    when there is nothing actionable. ``breakdown`` (projection.city_breakdown) may be shared
+    between contacts so that a run computes the city's score once."""
+    cycle = cycle or current_cycle()
+    if (cycle is None or contact.role != "contact" or not contact.is_active
+            or contact.skpd is None or not contact.skpd.is_active):
+        return None
+    own = {contact.skpd_id}
+    result = breakdown if breakdown is not None else projection.city_breakdown(cycle)
+    fixes = ranked_fixes(result, own)
+    incomplete = [fix for fix in fixes if fix.status in INCOMPLETE]
+    digest = Digest(
+        contact=contact, skpd=contact.skpd, today=today,
+        returned=[fix for fix in fixes if fix.status == ItemStatus.RETURNED],
+        incomplete=incomplete[:ITEM_LIMIT], more_incomplete=max(len(incomplete) - ITEM_LIMIT, 0),
+        tasks=_tasks(own, today + timedelta(days=cycle.digest_task_days)),
+        sessions=_sessions(own, now, today, cycle),
+    )
+    if cycle.internal_deadline_on and cycle.internal_deadline_on >= today:
+        digest.deadline = cycle.internal_deadline_on
+        digest.days_left = (cycle.internal_deadline_on - today).days
+    return digest or None
+
+
+def _tasks(skpd_ids, until):
+    """Active tasks of these SKPDs due on or before ``until`` (overdue ones included)."""
+    from clinic.followups.models import FollowUpTask, TaskStatus
+
+    stmt = (select(FollowUpTask)
+            .where(FollowUpTask.skpd_id.in_(skpd_ids),
+                   FollowUpTask.status.in_(TaskStatus.ACTIVE),
+                   FollowUpTask.due_on.is_not(None), FollowUpTask.due_on <= until)
+            .order_by(FollowUpTask.due_on, FollowUpTask.id))
+    return db.session.scalars(stmt).all()
+
+
+def _sessions(skpd_ids, now, today, cycle):
+    """Planned sessions of these SKPDs starting from ``now`` up to the end of the local day
+    ``digest_session_days`` after today."""
+    from clinic.coaching.models import CoachingSession, SessionStatus
+
+    zone = ZoneInfo(cycle.timezone)
+    last_day = today + timedelta(days=cycle.digest_session_days)
+    until = datetime.combine(last_day + timedelta(days=1), time(0), zone)
+    until = until.astimezone(timezone.utc)
+    stmt = (select(CoachingSession)
+            .where(CoachingSession.status == SessionStatus.PLANNED,
+                   CoachingSession.starts_at >= now, CoachingSession.starts_at < until,
+                   CoachingSession.skpd_scope_clause(sorted(skpd_ids)))
+            .order_by(CoachingSession.starts_at, CoachingSession.id))
+    return db.session.scalars(stmt).all()

@@ -1,0 +1,66 @@
+"""E-mail preferences: which kinds may be switched off, and signed one-click unsubscribe tokens.
+
+The token carries only the user id and the kind (no expiry, not tied to the password), so a
+link in an old e-mail keeps working after a password change. The User model has one setting,
+``digest_frequency``; unsubscribing from any non-mandatory kind sets it to "off", which stops
+every non-mandatory reminder (digest, session reminders, countdown, Monday summary).
+"""
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from clinic.auth.models import User
+from clinic.extensions import db
+
+SALT = "clinic-unsubscribe"
+# Invitations, returned-item notices and escalations always arrive.
+MANDATORY_KINDS = ("session_invitation", "session_cancelled", "item_returned", "escalation")
+OPTIONAL_KINDS = ("digest", "session_reminder", "deadline_countdown", "monday_summary")
+FREQUENCIES = ("daily", "weekly", "off")
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(user, kind):
+    """A signed token naming ``user`` and ``kind`` for the unsubscribe link."""
+    return _serializer().dumps({"u": user.id, "k": kind})
+
+
+def read_token(token):
+    """(user, kind) of a valid token for an optional kind, or None."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in OPTIONAL_KINDS:
+        return None
+    user_id = data.get("u")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return (user, data["k"]) if user is not None else None
+
+
+def unsubscribe_url(user, kind):
+    """The absolute one-click link of ``kind`` for ``user`` (None for mandatory kinds)."""
+    from clinic.email import absolute_url
+
+    if kind not in OPTIONAL_KINDS or getattr(user, "id", None) is None:
+        return None
+    return absolute_url("unsubscribe.confirm", token=make_token(user, kind))
+
+
+def wants(user, kind):
+    """Whether ``user`` still receives ``kind`` (mandatory kinds always)."""
+    if kind not in OPTIONAL_KINDS:
+        return True
+    return (user.digest_frequency or "daily") != "off"
+
+
+def unsubscribe(user, kind):
+    """Switch ``kind`` off for ``user``; return True if something changed. The caller commits."""
+    if kind not in OPTIONAL_KINDS:
+        return False
+    if user.digest_frequency == "off":
+        return False
+    user.digest_frequency = "off"
+    return True
