@@ -211,7 +211,7 @@ def test_agenda_lists_the_next_weeks_grouped_by_day(client, auth, people, make_s
         auth.login_as(people["staff"])
         body = _calendar(client, view="agenda")
     assert "Kamis, 2 Juli 2026" in body
-    assert "Sesi Besok" in body and "09.00 WITA" in body
+    assert "Sesi Besok" in body and "09.00–11.00 WITA" in body
     assert "Sesi Jauh" not in body and "Sesi Lalu" not in body
     # Agenda comes first in the tabs, for phones.
     assert body.index("view=agenda") < body.index("view=month")

@@ -64,11 +64,11 @@ def sessions_between(user, start_utc, end_utc, skpd_id=None, trainer_id=None, ow
     return db.session.scalars(_with_people(stmt)).all()
 
 
-def fmt_clock(value, tz):
+def fmt_clock(value, tz, named=True):
     """'09.00 WITA': the time of an instant in the viewer's zone, the zone named."""
     zone = ZoneInfo(str(tz))
     clock = format_time(value.astimezone(zone).time(), "short", rebase=False)
-    return f"{clock} {zone_label(zone)}"
+    return f"{clock} {zone_label(zone)}" if named else clock
 
 
 def closed_dates_between(first, last):
