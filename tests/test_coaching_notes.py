@@ -5,9 +5,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.audit import AuditEvent
+from clinic.coaching import notes
 from clinic.coaching.models import (
     CoachingSession, Finding, NoteRevision, SessionEvent, SessionNote,
 )
@@ -149,6 +151,18 @@ def test_second_editor_gets_the_conflict_page_and_nothing_is_lost(world, login, 
     assert [r.body for r in fresh(world.note).revisions] == ["Versi gabungan", "Versi staf"]
 
 
+def test_a_save_racing_another_is_stopped_by_the_version_column(world):
+    """Two saves that both passed the version check: the database refuses the second."""
+    db.session.execute(update(SessionNote).where(SessionNote.id == world.note.id)
+                       .values(body="Tersimpan lebih dulu", version_id=2)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(StaleDataError):
+        notes.save_notes(world.session, "Kalah cepat", None, world.trainer, expected_version=1)
+    db.session.rollback()
+    assert fresh(world.note).body == "Catatan **awal**"
+    assert db.session.scalar(select(NoteRevision).where(NoteRevision.body == "Kalah cepat")) is None
+
+
 def test_garbled_version_is_a_conflict(world, login, url):
     response = login(world.trainer).post(url("coaching.notes", session_id=world.session.id),
                                          data={"body": "X", "version": "abc"})
@@ -186,6 +200,7 @@ def test_sign_off_locks_sets_held_and_mails_participants_without_the_private_par
         assert "SK inovasi belum diunggah" in mail.body_text  # the finding
         assert url("coaching.notes_print", session_id=session.id) in mail.body_text
         assert session.title in mail.subject
+        assert "Ruang Rapat 1 · Ruang Rapat Bappeda" in mail.body_text
     by_email = {m.to_email: m for m in mails}
     assert "Selasa, 7 Juli 2026, 08.00–10.00 WIB" in by_email[world.contact.email].body_text
     assert "Selasa, 7 Juli 2026, 09.00–11.00 WITA" in by_email[world.trainer.email].body_text
