@@ -23,7 +23,8 @@ def planned(app, make_user, make_skpd):
     session = CoachingSession(title="Klinik Dinas Pertama", skpds=[skpd], trainers=[trainer],
                               starts_at=at(date(2026, 7, 7), 9), ends_at=at(date(2026, 7, 7), 11),
                               room="Ruang Rapat 1")
-    db.session.add_all([session, ClosedDate(closed_on=date(2026, 12, 24), name="Cuti bersama Natal")])
+    closed = ClosedDate(closed_on=date(2026, 12, 24), name="Cuti bersama Natal")
+    db.session.add_all([session, closed])
     db.session.commit()
     return {"session": session, "skpd": skpd, "other_skpd": other_skpd, "trainer": trainer,
             "other_trainer": other_trainer}
@@ -33,7 +34,8 @@ TUE, WED = date(2026, 7, 7), date(2026, 7, 8)
 CASES = [
     # (name, day, start, end, skpd, trainer, room, expected kinds)
     ("weekday ok", WED, (9, 0), (11, 0), "skpd", "trainer", "Ruang Rapat 1", []),
-    ("saturday", date(2026, 7, 11), (9, 0), (11, 0), "other_skpd", "other_trainer", None, ["weekend"]),
+    ("saturday", date(2026, 7, 11), (9, 0), (11, 0), "other_skpd", "other_trainer", None,
+     ["weekend"]),
     ("independence day", date(2026, 8, 17), (9, 0), (11, 0), "other_skpd", "other_trainer", None,
      ["holiday"]),
     ("closed date", date(2026, 12, 24), (9, 0), (11, 0), "other_skpd", "other_trainer", None,

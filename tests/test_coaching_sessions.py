@@ -20,7 +20,8 @@ def frozen():
 
 
 def form(world, **changes):
-    data = {"title": "Klinik Inovasi Juli", "skpds": [world.skpd.id], "trainers": [world.trainer.id],
+    data = {"title": "Klinik Inovasi Juli", "skpds": [world.skpd.id],
+            "trainers": [world.trainer.id],
             "innovations": [world.innovation.id], "date": "2026-07-14", "start": "09:00",
             "end": "11:00", "timezone": "Asia/Makassar", "room": "Aula Bappeda",
             "place": "Kantor Bappeda", "online_url": "", "agenda": "Bukti dukung", "repeat": "none"}
@@ -92,7 +93,8 @@ def test_clash_blocks_until_confirmed(world, client, auth):
     data = form(world, date="2026-07-07", start="10:00", end="12:00", title="Klinik bentrok",
                 skpds=[world.other_skpd.id], innovations=[], room="")
     page = client.post("/coaching/new", data=data).get_data(as_text=True)
-    assert "Bentrok" in page and "sudah dijadwalkan" in page and "Klinik Inovasi Dinas Pertama" in page
+    assert "Bentrok" in page and "sudah dijadwalkan" in page
+    assert "Klinik Inovasi Dinas Pertama" in page
     assert sessions(title="Klinik bentrok") == []
     assert client.post("/coaching/new", data={**data, "confirm": "y"}).status_code == 302
     assert len(sessions(title="Klinik bentrok")) == 1
@@ -231,3 +233,17 @@ def test_empty_list_tells_staff_to_schedule(app, client, auth, make_user):
     page = client.get("/coaching/").get_data(as_text=True)
     assert "Jadwalkan Coaching Clinic pertama" in page
     assert db.session.scalar(select(func.count()).select_from(SessionEvent)) == 0
+
+
+def test_skpd_taken_off_gets_a_cancellation_the_new_one_an_invitation(world, client, auth):
+    auth.login_as(world.staff)
+    session = world.session
+    data = form(world, title=session.title, date="2026-07-07", skpds=[world.other_skpd.id],
+                innovations=[], room="Ruang Rapat 1", place="Ruang Rapat Bappeda",
+                agenda=session.agenda, version=session.version_id)
+    assert client.post(f"/coaching/{session.id}/edit", data=data).status_code == 302
+    assert [n.recipient_id for n in outbox("session_cancelled")] == [world.contact.id]
+    assert {n.recipient_id for n in outbox("session_invitation")} == {
+        world.other_contact.id, world.trainer.id}
+    db.session.refresh(session)
+    assert session.events[0].action == "updated" and session.sequence == 1

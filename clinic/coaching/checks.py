@@ -31,7 +31,9 @@ class ScheduleWarning:
 
 
 def _zone(tz):
-    return tz if isinstance(tz, ZoneInfo) else ZoneInfo(str(tz or current_app.config["CLINIC_TIMEZONE"]))
+    if isinstance(tz, ZoneInfo):
+        return tz
+    return ZoneInfo(str(tz or current_app.config["CLINIC_TIMEZONE"]))
 
 
 def clock(moment, zone):
@@ -51,7 +53,7 @@ def span(starts_at, ends_at, tz):
 
 def check_schedule(starts_at, ends_at, *, skpd_ids, trainer_ids, room, tz,
                    exclude_session_id=None):
-    """Warnings for a session planned at [starts_at, ends_at) (aware instants), day rules in ``tz``."""
+    """Warnings for a session at [starts_at, ends_at) (aware instants); days are read in ``tz``."""
     zone = _zone(tz)
     if ends_at <= starts_at:
         return [ScheduleWarning("end_before_start",

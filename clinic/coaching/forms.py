@@ -3,7 +3,6 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
@@ -84,8 +83,9 @@ class SessionForm(VersionedForm):
 
     def _set_choices(self, session):
         kept_skpds = [s.id for s in session.skpds] if session else []
-        self.skpds.choices = [SelectChoice(s.id, f"{s.code} · {s.name}") for s in db.session.scalars(
-            select(Skpd).where(or_(Skpd.is_active, Skpd.id.in_(kept_skpds))).order_by(Skpd.code))]
+        skpds = db.session.scalars(select(Skpd).where(or_(Skpd.is_active, Skpd.id.in_(kept_skpds)))
+                                   .order_by(Skpd.code))
+        self.skpds.choices = [SelectChoice(s.id, f"{s.code} · {s.name}") for s in skpds]
         kept_trainers = [u.id for u in session.trainers] if session else []
         self.trainers.choices = [SelectChoice(u.id, _label(u)) for u in db.session.scalars(
             select(User).where(or_(User.role == "trainer", User.id.in_(kept_trainers)),
@@ -126,8 +126,8 @@ class SessionForm(VersionedForm):
         zone = ZoneInfo(self.timezone.data)
         starts = datetime.combine(self.date.data, self.start.data, tzinfo=zone)
         ends = datetime.combine(self.date.data, self.end.data, tzinfo=zone)
-        repeat = getattr(self, "repeat", None)
-        count = (self.repeat_count.data or 2) if repeat is not None and repeat.data == "weekly" else 1
+        weekly = getattr(self, "repeat", None) is not None and self.repeat.data == "weekly"
+        count = (self.repeat_count.data or 2) if weekly else 1
         return {
             "title": self.title.data, "skpd_ids": list(self.skpds.data),
             "trainer_ids": list(self.trainers.data),

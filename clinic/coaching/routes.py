@@ -52,14 +52,14 @@ def _actor():
 
 def _list_filters(user):
     when = request.args.get("when", "upcoming")
-    wide = user.role != Role.CONTACT
+    wide, status = user.role != Role.CONTACT, request.args.get("status", "")
     mine = request.args.get("mine", "1" if user.role == Role.TRAINER else "") == "1"
     return {
         "when": when if when in WHEN_LABELS else "upcoming",
         "skpd_id": request.args.get("skpd", type=int) if wide else None,
         "trainer_id": (user.id if user.role == Role.TRAINER and mine
                        else request.args.get("trainer", type=int) if wide else None),
-        "status": request.args.get("status", "") if request.args.get("status") in STATUS_LABELS else "",
+        "status": status if status in STATUS_LABELS else "",
         "q": request.args.get("q", "").strip()[:100],
     }
 

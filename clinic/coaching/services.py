@@ -4,7 +4,7 @@ from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic import audit
 from clinic.admin.models import Skpd
@@ -12,7 +12,8 @@ from clinic.auth.models import User
 from clinic.catalogue.services import current_cycle
 from clinic.coaching import invitations
 from clinic.coaching.checks import check_schedule
-from clinic.coaching.models import CoachingSession, SessionEvent, SessionStatus
+from clinic.coaching.models import (CoachingSession, SessionEvent, SessionStatus, session_skpds,
+                                    session_trainers)
 from clinic.db_types import utcnow
 from clinic.extensions import db
 from clinic.reporting.models import Innovation
@@ -177,8 +178,6 @@ def cancel(session, reason, actor, expected_version=None, ip=None):
 
 def list_stmt(*, when="upcoming", skpd_id=None, trainer_id=None, status=None, q=None, now=None):
     """Sessions filtered for the list page (the caller narrows it to what the viewer may see)."""
-    from clinic.coaching.models import session_skpds, session_trainers
-
     now = now or utcnow()
     stmt = select(CoachingSession)
     if when == "upcoming":
@@ -206,8 +205,6 @@ def _escape_like(text):
 
 def status_counts(stmt):
     """{status: n} over the rows of a (filtered, scoped) select of sessions."""
-    from sqlalchemy import func
-
     sub = stmt.order_by(None).subquery()
     rows = db.session.execute(select(sub.c.status, func.count()).group_by(sub.c.status))
     return dict(rows.all())
