@@ -14,7 +14,7 @@ import socket
 from datetime import timedelta
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clinic.db_types import utcnow
 from clinic.reminders.models import SchedulerLock
@@ -156,7 +156,7 @@ class DatabaseLock:
                     self.held = self._write_row(conn, now, taking=True)
         except IntegrityError:
             return False  # SQLite: another process inserted the lock row first
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             logger.warning("scheduler lock: cannot acquire: %s", exc)
             self._lose()
             return False
@@ -179,7 +179,7 @@ class DatabaseLock:
             else:
                 with self.engine.begin() as conn:
                     alive = self._write_row(conn, now, taking=False)
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             if not self._server_lock and now - self._last_beat < 2 * timedelta(
                     seconds=self.heartbeat_seconds):
                 # A busy SQLite file: nobody can take the row before it is stale, so wait.
@@ -213,7 +213,7 @@ class DatabaseLock:
             else:
                 with self.engine.begin() as conn:
                     conn.execute(clear)
-        except DBAPIError as exc:
+        except SQLAlchemyError as exc:
             logger.warning("scheduler lock: release failed: %s", exc)
         logger.info("scheduler lock released by %s", self.holder)
         self._lose()
