@@ -12,6 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from clinic.auth.models import User
+from clinic.coaching.demo_calendar import cuti_bersama, holiday_eve, weekly_days
 from clinic.coaching.models import (
     AttendanceStatus, ClosedDate, CoachingSession, Finding, SessionStatus,
 )
@@ -175,8 +176,6 @@ def _eve_of_holiday(day):
     (date(2027, 12, 25), {date(2028, 5, 8)}, date(2027, 12, 31), None),
 ])
 def test_demo_days(app, today, closed, eve, weekly):
-    from clinic.coaching.demo_calendar import cuti_bersama, holiday_eve, weekly_days
-
     days = cuti_bersama(today)
     assert set(days) == closed, days
     assert all(name.startswith("Cuti Bersama ") for name in days.values())

@@ -73,6 +73,7 @@ class Demo:
         return day
 
     def times(self, day, hour, minute=0, tz=WITA, hours=2):
+        """Start and end (UTC) of a meeting at ``hour``:``minute`` local time on ``day``."""
         start = datetime.combine(day, time(hour, minute), ZoneInfo(tz)).astimezone(timezone.utc)
         return start, start + timedelta(hours=hours)
 
@@ -95,6 +96,7 @@ class Demo:
     # -- sessions ----------------------------------------------------------------------------
 
     def session(self, day, codes, trainer_email, slot="am", **fields):
+        """A planned session of the SKPDs with ``codes``, invitees listed, not yet held."""
         skpds = [self.skpds[c] for c in codes if c in self.skpds]
         if not skpds:
             return None
@@ -196,6 +198,7 @@ class Demo:
         return findings
 
     def task(self, session, finding, status, created):
+        """The finding's task, taken along its statuses up to ``status`` with comments."""
         rng = self.rng
         owners = self.contacts.get(finding.skpd_id)
         if not owners:
@@ -253,6 +256,7 @@ class Demo:
                     "to": [session.starts_at.isoformat(), session.ends_at.isoformat()]}))
 
     def cancelled(self, ahead, codes, trainer):
+        """A session called off a few days ago, with its reason."""
         session = self.session(self.workday(self.today + timedelta(ahead), 1), codes, trainer,
                                sequence=1, status=SessionStatus.CANCELLED,
                                cancel_reason=text.CANCEL_REASON)
