@@ -65,3 +65,29 @@ def test_healthz_reports_an_unreachable_database():
 def test_unknown_path_under_healthz_answers_json(client):
     response = client.get("/healthz/nope")
     assert response.status_code == 404 and response.get_json() == {"error": 404}
+
+
+def test_healthz_scheduler_never_ran(client):
+    body = client.get("/healthz").get_json()
+    assert body["scheduler"] == {"holder": None, "heartbeat_age_seconds": None, "state": "never"}
+
+
+def test_healthz_scheduler_heartbeat_fresh_then_stale_keeps_200(client):
+    from clinic.reminders.models import SchedulerLock
+
+    db.session.add(SchedulerLock(name="reminders", holder="web1:4242", acquired_at=START,
+                                 heartbeat_at=START))
+    db.session.commit()
+    with time_machine.travel(START + timedelta(seconds=10), tick=False):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["scheduler"] == {
+        "holder": "web1:4242", "heartbeat_age_seconds": 10, "state": "ok"}
+    # A dead scheduler is reported, but the web application still answers: 200, not 503.
+    with time_machine.travel(START + timedelta(minutes=5), tick=False):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["scheduler"] == {"holder": "web1:4242", "heartbeat_age_seconds": 300,
+                                 "state": "stale"}
