@@ -132,10 +132,12 @@ def record_missed(app, job_id, scheduled_at, holder=None):
             db.session.remove()
 
 
-def job_overview(now, runs=5):
+def job_overview(now, runs=5, heartbeat=None):
     """Each job with its description, period, last runs and next planned run (for the pages)."""
     jobs = []
     for job_id, (description, seconds) in JOBS.items():
+        if job_id == "heartbeat" and heartbeat:
+            seconds = heartbeat
         last = db.session.scalars(
             select(JobRun).where(JobRun.job_id == job_id)
             .order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(runs)).all()

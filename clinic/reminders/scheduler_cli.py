@@ -46,7 +46,7 @@ def status_command():
     age = lock["heartbeat_age_seconds"]
     click.echo(f"holder: {lock['holder'] or '-'}  heartbeat: "
                f"{'-' if age is None else f'{age} s ago'}  state: {lock['state']}")
-    for job in job_overview(now):
+    for job in job_overview(now, heartbeat=heartbeat):
         click.echo(f"{job['id']} (every {job['seconds']} s)")
         for run in job["runs"]:
             click.echo(f"  {run.started_at:%Y-%m-%d %H:%M:%S}Z {run.outcome:<7} "

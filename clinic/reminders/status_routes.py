@@ -15,7 +15,7 @@ def scheduler_status():
     now = utcnow()
     heartbeat = current_app.config.get("SCHEDULER_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT)
     lock = lock_status(db.session, now, heartbeat)
-    jobs = job_overview(now, runs=5)
+    jobs = job_overview(now, runs=5, heartbeat=heartbeat)
     if lock["state"] != "ok":
         for job in jobs:
             job["next_at"] = None  # no active scheduler: nothing is planned
