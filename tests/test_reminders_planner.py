@@ -14,6 +14,7 @@ from clinic.catalogue.models import Cycle
 from clinic.coaching.models import ClosedDate, CoachingSession
 from clinic.extensions import db
 from clinic.reminders.models import Notification
+from clinic.reminders import planner
 from clinic.reminders.planner import run_due, session_reminder_times
 
 UTC = timezone.utc
@@ -114,6 +115,17 @@ def test_check_31_two_sequential_runs_write_each_key_once(city):
     second = run(MON_0800 + timedelta(seconds=30))
     assert sum(first.values()) > 0 and sum(second.values()) == 0
     assert keys() == before and len(before) == len(set(before))
+
+
+def test_check_31_a_lost_race_on_the_key_is_already_planned(city, monkeypatch):
+    """The insert itself is the guard: with the existence check blinded (as when another run
+    commits between check and insert) the second run meets IntegrityError and moves on."""
+    first = run(MON_0800)
+    before = keys()
+    monkeypatch.setattr(planner, "_planned", lambda key: False)
+    second = run(MON_0800)
+    assert sum(first.values()) > 0 and sum(second.values()) == 0
+    assert keys() == before
 
 
 def test_check_31_two_concurrent_runs_write_each_key_once(app, city):
@@ -236,6 +248,15 @@ def test_check_33_session_times_across_process_zones(city, process_tz):
     assert default["day_before"] == datetime(2025, 2, 28, 1, 0, tzinfo=UTC)
     assert default["hours_before"] == datetime(2025, 3, 3, 0, 0, tzinfo=UTC)
     assert all(moment.tzinfo is not None for moment in default.values())
+    # The planner under this process zone: written at Friday 08:00 WIB, not a minute before.
+    city.cycle.is_current = False
+    cycle.is_current = True
+    db.session.commit()
+    assert run(datetime(2025, 2, 28, 0, 59, tzinfo=UTC))["session_reminder"] == 0
+    assert run(datetime(2025, 2, 28, 1, 0, tzinfo=UTC))["session_reminder"] == 2
+    assert keys("session_reminder") == sorted(
+        f"session:{session.id}:{user.id}:day_before:2025-03-03T02:00:00+00:00"
+        for user in (city.contact, city.trainer))
 
 
 # ---------------------------------------------------------------- countdown

@@ -64,12 +64,14 @@ def run_due(now):
     cycle = current_cycle()
     if cycle is None or not cycle.reminders_enabled:
         return counts
+    from clinic.reminders import summary  # it builds on this module's helpers
+
     run = _Run(cycle, now)
     counts["digest"] = plan_digests(run)
     counts["session_reminder"] = plan_session_reminders(run)
     counts["deadline_countdown"] = plan_countdown(run)
     counts["escalation"] = plan_escalations(run)
-    counts["monday_summary"] = plan_summaries(run)
+    counts["monday_summary"] = summary.plan_summaries(run)
     return counts
 
 
@@ -91,23 +93,25 @@ def write(kind, recipient, subject, dedupe_key, **context):
     return True
 
 
-def _zone_of(user):
+def zone_of(user):
     return user.timezone or current_app.config["CLINIC_TIMEZONE"]
 
 
-def _iso_week(day):
+def iso_week(day):
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def _contacts(skpd_ids):
-    """Active contacts of these SKPDs, by SKPD then name."""
+    """Active contacts of these SKPDs (of every active SKPD with None), by SKPD then name."""
+    stmt = (select(User).join(Skpd, User.skpd_id == Skpd.id)
+            .where(User.role == Role.CONTACT, User.is_active)
+            .order_by(User.skpd_id, User.name, User.id))
+    if skpd_ids is None:
+        return db.session.scalars(stmt.where(Skpd.is_active)).all()
     if not skpd_ids:
         return []
-    return db.session.scalars(
-        select(User).where(User.role == Role.CONTACT, User.is_active,
-                           User.skpd_id.in_(sorted(skpd_ids)))
-        .order_by(User.skpd_id, User.name, User.id)).all()
+    return db.session.scalars(stmt.where(User.skpd_id.in_(sorted(skpd_ids)))).all()
 
 
 # ---------------------------------------------------------------- digest
@@ -133,22 +137,31 @@ def plan_digests(run):
                User.digest_frequency.in_(frequencies))
         .order_by(User.id)).all()
     written = 0
-    for contact in contacts:
-        key = f"digest:{contact.id}:{run.today.isoformat()}"
-        if _planned(key):
-            continue
+    for key, contact in unplanned({f"digest:{c.id}:{run.today.isoformat()}": c
+                                   for c in contacts}):
         digest = digest_for(contact, run.today, run.now, run.cycle, run.breakdown)
         if digest is None:
             continue
         subject = _l("Ringkasan Klinik Inovasi: %(n)s hal perlu ditindaklanjuti",
                      n=digest.count)
         written += write("digest", contact, subject, key, digest=digest, cycle=run.cycle,
-                         tz=_zone_of(contact), home=absolute_url("main.index"))
+                         tz=zone_of(contact), home=absolute_url("main.index"))
     return written
 
 
 def _planned(key):
     return db.session.scalar(select(exists().where(Notification.dedupe_key == key)))
+
+
+def unplanned(candidates):
+    """[(key, target)] of ``{key: target}`` whose key has no outbox row yet (a few queries,
+    so that a run every minute stays cheap once the day's reminders are written)."""
+    keys = list(candidates)
+    done = set()
+    for start in range(0, len(keys), 500):
+        done.update(db.session.scalars(select(Notification.dedupe_key).where(
+            Notification.dedupe_key.in_(keys[start:start + 500]))))
+    return [(key, target) for key, target in candidates.items() if key not in done]
 
 
 # ---------------------------------------------------------------- session reminders
@@ -200,7 +213,7 @@ def plan_session_reminders(run):
             key = f"session:{session.id}:{user.id}:{label}:{start}"
             subject = _l("Pengingat Coaching Clinic: %(title)s", title=session.title)
             written += write("session_reminder", user, subject, key, session=session,
-                             label=label, tz=_zone_of(user),
+                             label=label, tz=zone_of(user),
                              link=absolute_url("coaching.detail", session_id=session.id))
     return written
 
@@ -224,14 +237,17 @@ def plan_countdown(run):
     steps = run.cycle.countdown_days
     if days not in (DEFAULT_COUNTDOWN if steps is None else steps):
         return 0
+    contacts = [c for c in _contacts(None) if preferences.wants(c, "deadline_countdown")]
+    pending = unplanned({f"countdown:{run.cycle.id}:{days}:{c.id}": c for c in contacts})
+    if not pending:
+        return 0
     missing = missing_by_skpd(run.breakdown)
     written = 0
-    for contact in _contacts(missing):
-        if not preferences.wants(contact, "deadline_countdown"):
+    for key, contact in pending:
+        fixes = missing.get(contact.skpd_id)
+        if not fixes:
             continue
-        fixes = missing[contact.skpd_id]
         points = sum((fix.points for fix in fixes), start=Decimal(0))
-        key = f"countdown:{run.cycle.id}:{days}:{contact.id}"
         subject = _l("%(n)s hari lagi menuju tenggat internal: %(count)s butir belum lengkap",
                      n=days, count=len(fixes))
         written += write("deadline_countdown", contact, subject, key, cycle=run.cycle,
@@ -256,9 +272,9 @@ def plan_escalations(run):
     by_skpd = defaultdict(list)
     for task in tasks:
         by_skpd[task.skpd_id].append(task)
-    staff = _staff()
+    staff = staff_members()
     cc = ", ".join(user.email for user in staff) or None
-    week = _iso_week(run.today)
+    week = iso_week(run.today)
     written = 0
     for skpd_id, overdue in by_skpd.items():
         skpd = db.session.get(Skpd, skpd_id)
@@ -279,29 +295,7 @@ def plan_escalations(run):
     return written
 
 
-def _staff():
+def staff_members():
     return db.session.scalars(
         select(User).where(User.role == Role.STAFF, User.is_active)
         .order_by(User.name, User.id)).all()
-
-
-# ---------------------------------------------------------------- Monday summary
-
-def plan_summaries(run):
-    from clinic.reminders.summary import summary_for
-
-    if run.today.weekday() != run.cycle.summary_weekday or not run.due_today():
-        return 0
-    staff = [user for user in _staff() if preferences.wants(user, "monday_summary")]
-    if not staff:
-        return 0
-    summary = summary_for(run.cycle, run.breakdown, run.now)
-    week = _iso_week(run.today)
-    written = 0
-    for user in staff:
-        subject = _l("Ringkasan mingguan %(cycle)s: skor kota dan Perangkat Daerah yang "
-                     "tertinggal", cycle=run.cycle.name)
-        written += write("monday_summary", user, subject, f"summary:{user.id}:{week}",
-                         summary=summary, cycle=run.cycle, tz=_zone_of(user),
-                         link=absolute_url("reporting.score"))
-    return written

@@ -3,10 +3,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from clinic.admin.models import Skpd
+from clinic.email import absolute_url
 from clinic.extensions import db
+from clinic.reminders import preferences
+from clinic.reminders.planner import (iso_week, missing_by_skpd, staff_members, unplanned,
+                                      write, zone_of)
 from clinic.reporting.models import ItemEvent, ItemStatus, ReportItem
 
 BEHIND_LIMIT = 5
@@ -30,8 +35,6 @@ class Summary:
 
 def summary_for(cycle, breakdown, now):
     """The summary of ``cycle`` at ``now`` from a projection.city_breakdown()."""
-    from clinic.reminders.planner import missing_by_skpd
-
     missing = missing_by_skpd(breakdown)
     skpds = {s.id: s for s in db.session.scalars(select(Skpd).where(Skpd.id.in_(missing)))}
     behind = sorted(
@@ -56,3 +59,21 @@ def _moved(cycle, since):
     return moved
 
 
+def plan_summaries(run):
+    """On summary_weekday at digest_at local: one summary per active staff member."""
+    if run.today.weekday() != run.cycle.summary_weekday or not run.due_today():
+        return 0
+    week = iso_week(run.today)
+    staff = [user for user in staff_members() if preferences.wants(user, "monday_summary")]
+    pending = unplanned({f"summary:{user.id}:{week}": user for user in staff})
+    if not pending:
+        return 0
+    summary = summary_for(run.cycle, run.breakdown, run.now)
+    written = 0
+    for key, user in pending:
+        subject = _l("Ringkasan mingguan %(cycle)s: skor kota dan Perangkat Daerah yang "
+                     "tertinggal", cycle=run.cycle.name)
+        written += write("monday_summary", user, subject, key, summary=summary,
+                         cycle=run.cycle, tz=zone_of(user),
+                         link=absolute_url("reporting.score"))
+    return written
