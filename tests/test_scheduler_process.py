@@ -118,17 +118,22 @@ def _process_url(url):
     return url
 
 
-def _spawn(url, smtp_port, log_path, heartbeat=1, interval=2):
+def _env(url, smtp_port, embedded="0"):
     env = dict(os.environ, DATABASE_URL=_process_url(url), CLINIC_CONFIG="development",
                MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp_port), MAIL_USE_TLS="0",
                MAIL_USE_SSL="0", MAIL_USERNAME="", MAIL_PASSWORD="", MAIL_TIMEOUT="5",
-               FLASK_DEBUG="0", CLINIC_EMBEDDED_SCHEDULER="0", PYTHONUNBUFFERED="1")
+               FLASK_DEBUG="0", CLINIC_EMBEDDED_SCHEDULER=embedded, PYTHONUNBUFFERED="1")
     env.pop("TEST_DATABASE_URL", None)
+    env.pop("WERKZEUG_RUN_MAIN", None)
+    return env
+
+
+def _spawn(url, smtp_port, log_path, heartbeat=1, interval=2):
     log = open(log_path, "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run",
          "--heartbeat", str(heartbeat), "--interval", str(interval)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=REPO, env=_env(url, smtp_port), stdout=log, stderr=subprocess.STDOUT)
     log.close()
     return process
 
@@ -210,6 +215,34 @@ def test_three_scheduler_processes_deliver_each_message_once_and_fail_over(
         _stop(processes)
         for log in logs:
             sys.stdout.write(log.read_text(errors="replace")[-3000:])
+
+
+def test_gunicorn_three_workers_with_embedded_scheduler_send_once(shared_db, smtp, tmp_path):
+    """Checks 29/30 with real gunicorn workers: every worker embeds a runner, one leads."""
+    url, app = shared_db
+    sink, port = smtp
+    first = _add_pending(8)
+    log = tmp_path / "gunicorn.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{_free_port()}",
+             "wsgi:app"], cwd=REPO, env=_env(url, port, embedded="1"), stdout=out,
+            stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: set(first) <= set(sink.ids()), what="the 8 messages")
+        wait_for(lambda: log.read_text(errors="replace").count("embedded scheduler started")
+                 == 3, what="three workers")
+        wait_for(lambda: log.read_text(errors="replace").count("standby: lock held by") == 2,
+                 what="two standbys")
+        assert sorted(sink.ids()) == sorted(first)
+        holders = _read(lambda: set(db.session.scalars(select(JobRun.holder).distinct())))
+        assert len(holders) == 1 and _lock_row().holder in holders
+        assert _pid(_lock_row().holder) != server.pid  # a worker, not the master
+        assert log.read_text(errors="replace").count("leader: ") == 1
+    finally:
+        _stop([server])
+        sys.stdout.write(log.read_text(errors="replace")[-3000:])
+    assert _lock_row().holder is None  # the leading worker released the lock on shutdown
 
 
 def _kill_scheduler_connections():
