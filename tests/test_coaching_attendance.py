@@ -92,7 +92,8 @@ def test_free_text_participant_with_nip_validation(world, login, url):
     assert rows(world.session)[-1].nip is None and rows(world.session)[-1].skpd_id == world.skpd.id
     # Another SKPD is not a choice.
     response = client.post(add, data={"name": "Salah", "skpd_id": world.other_skpd.id})
-    assert response.status_code == 200 and "Pilih Perangkat Daerah peserta sesi ini" in text(response)
+    assert response.status_code == 200
+    assert "Pilih Perangkat Daerah peserta sesi ini" in text(response)
 
     # The guest's status is recorded like a contact's.
     client.post(url("coaching.attendance", session_id=world.session.id),

@@ -121,7 +121,8 @@ def test_first_save_creates_the_note(app, world, login, url, make_user):
     assert 'name="version" type="hidden" value=""' in page
     assert client.post(notes_url, data={"body": "Mulai", "version": ""}).status_code == 302
     note = db.session.scalars(select(SessionNote).where(SessionNote.session_id == session.id)).one()
-    assert note.body == "Mulai" and note.private_body is None and note.updated_by_id == world.staff.id
+    assert note.body == "Mulai" and note.private_body is None
+    assert note.updated_by_id == world.staff.id
     assert [r.number for r in note.revisions] == [1]
 
 
@@ -259,7 +260,8 @@ def test_trainer_of_another_session_gets_404_everywhere_it_edits(world, login, u
         ("get", url("coaching.note_revisions", session_id=sid), {}),
         ("post", url("coaching.sign_off", session_id=sid), {}),
         ("get", url("coaching.attendance", session_id=sid), {}),
-        ("post", url("coaching.attendance", session_id=sid), {f"status_c{world.contact.id}": "absent"}),
+        ("post", url("coaching.attendance", session_id=sid),
+         {f"status_c{world.contact.id}": "absent"}),
         ("post", url("coaching.attendance_add", session_id=sid), {"name": "Tamu"}),
         ("post", url("coaching.attendance_remove", session_id=sid, attendance_id=aid), {}),
         ("post", url("coaching.finding_add", session_id=sid), {"text": "Temuan"}),
@@ -312,7 +314,8 @@ def test_findings_are_added_linked_edited_and_deleted(world, login, url):
     response = client.post(url("coaching.finding_add", session_id=sid),
                            data={"text": "Foto kegiatan kurang", "item_id": world.item.id})
     assert response.status_code == 302
-    finding = db.session.scalars(select(Finding).where(Finding.text == "Foto kegiatan kurang")).one()
+    finding = db.session.scalars(
+        select(Finding).where(Finding.text == "Foto kegiatan kurang")).one()
     # An item alone links its innovation and SKPD too.
     assert (finding.item_id, finding.innovation_id, finding.skpd_id) == (
         world.item.id, world.innovation.id, world.skpd.id)

@@ -34,7 +34,8 @@ def test_attribute_breakout_in_text_stays_text():
 
 def test_markdown_renders_headings_lists_bold_and_tables():
     html = render_markdown("# Hasil\n\n## Rincian\n\n- **SK** belum ada\n- *foto* kurang\n\n"
-                           "1. satu\n2. dua\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> kutip\n\n`kode`")
+                           "1. satu\n2. dua\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+                           "> kutip\n\n`kode`")
     assert "<h3>Hasil</h3>" in html and "<h4>Rincian</h4>" in html
     assert "<li><strong>SK</strong> belum ada</li>" in html and "<em>foto</em>" in html
     assert "<ol>" in html and "<table>" in html and "<td>1</td>" in html
