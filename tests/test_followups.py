@@ -1,19 +1,18 @@
-"""Follow-up tasks: creation by hand and from a finding, the status flow, auto-close, lists, access."""
+"""Follow-up tasks: by hand and from a finding, the status flow, auto-close, lists, access."""
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 import time_machine
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from clinic.audit import AuditEvent
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.followups import permissions, services
-from clinic.followups.models import FollowUpTask, TaskEvent, TaskStatus
+from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.reminders.models import Notification
-from clinic.reporting import review, uploads
+from clinic.reporting import review
 from clinic.reporting.models import ItemStatus
 from clinic.reporting.services import add_link, save_item, submit_item
 
@@ -69,7 +68,8 @@ def test_create_by_hand_sends_the_owner_an_email_and_records_history(app, world)
     page = text(client.get("/tindak-lanjut/new", query_string={"skpd_id": world.skpd.id}))
     assert world.contact.name in page and world.other_contact.name not in page
     response = client.post("/tindak-lanjut/new", data={
-        "skpd_id": world.skpd.id, "title": "Lengkapi SK Kepala Daerah", "owner_id": world.contact.id,
+        "skpd_id": world.skpd.id, "title": "Lengkapi SK Kepala Daerah",
+        "owner_id": world.contact.id,
         "due_on": "2026-08-03", "priority": "high", "item_id": world.item.id,
         "description": "SK ditandatangani wali kota"})
     assert response.status_code == 302
@@ -91,7 +91,8 @@ def test_owner_must_be_an_active_contact_of_the_tasks_skpd(app, world, make_user
     response = client.post("/tindak-lanjut/new", data={
         "skpd_id": world.skpd.id, "title": "Tugas", "owner_id": world.other_contact.id})
     assert response.status_code == 200 and "is-invalid" in text(response)
-    assert db.session.scalars(select(FollowUpTask).where(FollowUpTask.title == "Tugas")).first() is None
+    assert db.session.scalars(
+        select(FollowUpTask).where(FollowUpTask.title == "Tugas")).first() is None
     with pytest.raises(services.TaskError) as refused:
         services.create_task(world.skpd, world.staff, title="X", owner=world.other_contact)
     assert "operator aktif" in str(refused.value.message)
@@ -146,7 +147,8 @@ def test_contact_marks_done_with_a_comment_and_an_attachment(app, world):
     client = client_as(app, world.contact)
     task = world.task
     response = client.post(f"/tindak-lanjut/{task.id}/status", data={
-        "status": "in_progress", "comment": "Sedang diminta tanda tangan", "version": task.version_id})
+        "status": "in_progress", "comment": "Sedang diminta tanda tangan",
+        "version": task.version_id})
     assert response.status_code == 302
     db.session.expire_all()
     response = client.post(f"/tindak-lanjut/{task.id}/status", data={
@@ -156,7 +158,8 @@ def test_contact_marks_done_with_a_comment_and_an_attachment(app, world):
     assert response.status_code == 302
     db.session.expire_all()
     assert task.status == "done" and task.done_at is not None
-    assert history(task)[-2:] == [("status", "open", "in_progress"), ("status", "in_progress", "done")]
+    assert history(task)[-2:] == [("status", "open", "in_progress"),
+                                  ("status", "in_progress", "done")]
     event = task.events[0]
     assert event.comment == "SK sudah diunggah" and event.original_name == "sk-final.pdf"
     download = client.get(f"/tindak-lanjut/{task.id}/attachments/{event.id}")
@@ -206,7 +209,8 @@ def test_staff_close_reopen_needs_a_reason_and_cancel(app, world):
     services.change_status(task, "done", world.contact, "Selesai")
     db.session.commit()
     staff = client_as(app, world.staff)
-    assert staff.post(f"/tindak-lanjut/{task.id}/close", data={"comment": "Diterima"}).status_code == 302
+    response = staff.post(f"/tindak-lanjut/{task.id}/close", data={"comment": "Diterima"})
+    assert response.status_code == 302
     db.session.expire_all()
     assert task.status == "closed" and task.closed_at is not None
     response = staff.post(f"/tindak-lanjut/{task.id}/reopen", data={"reason": ""},
@@ -223,8 +227,9 @@ def test_staff_close_reopen_needs_a_reason_and_cancel(app, world):
     staff.post(f"/tindak-lanjut/{task.id}/cancel", data={"reason": "Inovasi dihentikan"})
     db.session.expire_all()
     assert task.status == "cancelled"
-    assert history(task)[-4:] == [("status", "open", "done"), ("closed", "done", "closed"),
-                                  ("reopened", "closed", "open"), ("cancelled", "open", "cancelled")]
+    assert history(task)[-4:] == [
+        ("status", "open", "done"), ("closed", "done", "closed"),
+        ("reopened", "closed", "open"), ("cancelled", "open", "cancelled")]
     assert audit_actions(task) == ["task_status", "task_closed", "task_reopened", "task_cancelled"]
     assert task.events[0].comment == "Inovasi dihentikan"
 
@@ -276,7 +281,8 @@ def test_the_verify_route_and_bulk_verify_close_tasks_too(app, world):
     submit(world.item, world.contact)
     db.session.commit()
     client = client_as(app, world.staff)
-    response = client.post(f"/items/{world.item.id}/verify", data={"version": world.item.version_id})
+    response = client.post(f"/items/{world.item.id}/verify",
+                           data={"version": world.item.version_id})
     assert response.status_code == 302
     db.session.expire_all()
     assert world.item.status == ItemStatus.VERIFIED and world.task.status == "closed"
@@ -321,7 +327,8 @@ def test_list_filters_overdue_and_sorting(app, world):
 def test_trainer_lists_only_tasks_of_their_sessions_skpds(app, world):
     services.create_task(world.other_skpd, world.staff, title="Milik SKPD B")
     db.session.commit()
-    page = text(client_as(app, world.trainer).get("/tindak-lanjut/", query_string={"status": "all"}))
+    client = client_as(app, world.trainer)
+    page = text(client.get("/tindak-lanjut/", query_string={"status": "all"}))
     assert "Unggah SK inovasi" in page and "Milik SKPD B" not in page
 
 

@@ -1,4 +1,4 @@
-"""The contact's home: after the reporting items, the SKPD's tasks by due date, then the next session."""
+"""The contact's home: after the reporting items, tasks by due date, then the next session."""
 from datetime import date, datetime, timezone
 
 import time_machine
@@ -40,8 +40,9 @@ def test_home_lists_tasks_by_due_date_then_the_next_session(app, world):
     assert [e.obj.title for e in todo.of_kind("task")] == [
         "Tenggat sudah lewat", "Unggah SK inovasi", "Tanpa tenggat"]
     assert todo.of_kind("session")[0].obj.id == world.session.id
-    order = [page.index(s) for s in ("Tenggat sudah lewat", "Unggah SK inovasi", "Tanpa tenggat",
-                                     "Sesi pendampingan berikutnya", "Klinik Inovasi Dinas Pertama")]
+    order = [page.index(s) for s in (
+        "Tenggat sudah lewat", "Unggah SK inovasi", "Tanpa tenggat",
+        "Sesi pendampingan berikutnya", "Klinik Inovasi Dinas Pertama")]
     assert order == sorted(order)
     assert "Terlambat 6 hari" in page and "Selasa, 7 Juli 2026 09.00 WITA" in page
     assert f"/coaching/{world.session.id}" in page

@@ -1,4 +1,4 @@
-"""Forms of the follow-up pages: the task form, the status update, the close/cancel/reopen reasons."""
+"""Forms of the follow-up pages: the task, a status update, close/cancel/reopen reasons."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField

@@ -1,4 +1,4 @@
-"""Follow-up pages: the list, create (by hand or from a finding), detail with history, status moves."""
+"""Follow-up pages: list, create (by hand or from a finding), detail with history, status."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

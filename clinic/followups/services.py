@@ -1,4 +1,4 @@
-"""Follow-up task rules: creation, edits, the status flow, auto-close; add and flush, never commit."""
+"""Follow-up task rules: create, edit, status flow, auto-close; they flush, never commit."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -117,7 +117,8 @@ def task_from_finding(finding, actor, today):
     return create_task(skpd, actor, title=title or str(_l("Tindak lanjut temuan")),
                        owner=contacts[0] if contacts else None,
                        due_on=today + timedelta(days=DEFAULT_DUE_DAYS),
-                       description=finding.text if title != text else None, item=finding.item, session=session,
+                       description=finding.text if title != text else None,
+                       item=finding.item, session=session,
                        finding=finding, source=TaskSource.SESSION)
 
 
