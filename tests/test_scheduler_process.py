@@ -165,7 +165,8 @@ def test_three_scheduler_processes_deliver_each_message_once_and_fail_over(
     sink, port = smtp
     first = _add_pending(12)
     logs = [tmp_path / f"scheduler{n}.log" for n in range(3)]
-    processes = [_spawn(url, port, log) for log in logs]
+    # A 2-s heartbeat (stale after 6 s) keeps a busy shared machine from faking a takeover.
+    processes = [_spawn(url, port, log, heartbeat=2) for log in logs]
     try:
         wait_for(lambda: set(first) <= set(sink.ids()), what="the first 12 messages")
         # Let the leader and the standbys tick a few more times: nothing may arrive twice.
