@@ -155,6 +155,7 @@ class DatabaseLock:
                 with self.engine.begin() as conn:
                     self.held = self._write_row(conn, now, taking=True)
         except IntegrityError:
+            self._lose()
             return False  # SQLite: another process inserted the lock row first
         except SQLAlchemyError as exc:
             logger.warning("scheduler lock: cannot acquire: %s", exc)
