@@ -210,3 +210,25 @@ def test_job_runs_are_pruned_per_job(app):
     assert len(ids) == 3 and min(ids) > 4
     assert db.session.scalar(select(JobRun.id).where(JobRun.job_id == "outbox"))
     assert KEEP_RUNS >= 20
+
+
+def test_jobs_coalesce_and_catch_up(app):
+    """Missed ticks collapse into one late run (run_due catches up), never one per tick."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from clinic.reminders.scheduler import build_scheduler
+
+    lock = DatabaseLock(db.engine, holder="host:1", heartbeat=7)
+    scheduler = build_scheduler(app, BackgroundScheduler, lock=lock, interval=60)
+    scheduler.start(paused=True)
+    try:
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {"reminders", "outbox", "heartbeat"}
+        for job in jobs.values():
+            assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 3600)
+        assert jobs["heartbeat"].trigger.interval.total_seconds() == 7
+        assert jobs["outbox"].trigger.interval.total_seconds() == 60
+        # A new leader runs the reminders and outbox jobs at once, not a period later.
+        assert jobs["reminders"].next_run_time <= jobs["heartbeat"].next_run_time
+    finally:
+        scheduler.shutdown(wait=False)
