@@ -118,8 +118,8 @@ class DatabaseLock:
         stmt = update(table).where(table.c.name == self.name).values(**values)
         if not self._server_lock:
             if taking:
-                stmt = stmt.where((table.c.holder.is_(None))
-                                  | (table.c.heartbeat_at < now - stale_after(self.heartbeat_seconds)))
+                stale_before = now - stale_after(self.heartbeat_seconds)
+                stmt = stmt.where(table.c.holder.is_(None) | (table.c.heartbeat_at < stale_before))
             else:
                 stmt = stmt.where(table.c.holder == self.holder)
         if conn.execute(stmt).rowcount == 1:
