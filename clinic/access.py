@@ -38,6 +38,18 @@ def trainer_skpd_ids(user):
     return set(db.session.scalars(stmt))
 
 
+def visible_skpd_ids(user, skpd_ids):
+    """The subset of ``skpd_ids`` whose SKPD-owned rows ``user`` may see."""
+    skpd_ids = set(skpd_ids)
+    if user.role in ("admin", "staff"):
+        return skpd_ids
+    if user.role == "contact":
+        return skpd_ids & {user.skpd_id} if user.skpd_id is not None else set()
+    if user.role == "trainer":
+        return skpd_ids & trainer_skpd_ids(user)
+    return set()
+
+
 def _skpd_clause(model, skpd_ids):
     # A model owned by one SKPD names its column; one shared by several SKPDs (a session)
     # gives a clause instead.

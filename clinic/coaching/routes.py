@@ -8,13 +8,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from clinic.access import roles_required
+from clinic.access import roles_required, visible_skpd_ids
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
 from clinic.coaching import access, bp, checks, services
 from clinic.coaching.forms import CancelForm, SessionForm
 from clinic.coaching.models import SessionStatus
 from clinic.extensions import db
+from clinic.followups.services import open_tasks_for_skpds
 from clinic.i18n import client_ip, select_timezone
 
 STATUS_LABELS = {SessionStatus.PLANNED: _l("Terjadwal"), SessionStatus.HELD: _l("Terlaksana"),
@@ -23,7 +24,8 @@ STATUS_CLASSES = {SessionStatus.PLANNED: "status-submitted", SessionStatus.HELD:
                   SessionStatus.CANCELLED: "status-cancelled"}
 EVENT_LABELS = {"created": _l("Dijadwalkan"), "updated": _l("Diubah"),
                 "rescheduled": _l("Jadwal ulang"), "cancelled": _l("Dibatalkan"),
-                "signed_off": _l("Notulen disahkan")}
+                "signed_off": _l("Notulen disahkan"),
+                "attendance": _l("Daftar hadir diperbarui")}
 WHEN_LABELS = {"upcoming": _l("Akan datang"), "past": _l("Sudah lewat"), "all": _l("Semua")}
 
 
@@ -112,14 +114,11 @@ def create():
     return render_template("coaching/form.html", form=form, session=None, warnings=warnings)
 
 
-def _carried_tasks(session):
+def _carried_tasks(session, user):
+    """Open tasks of the session's SKPDs that the viewer may see, for the agenda."""
     if session.status != SessionStatus.PLANNED:
         return []
-    try:  # until the follow-ups part lands
-        from clinic.followups.services import open_tasks_for_skpds
-    except (ImportError, AttributeError):
-        return []
-    return open_tasks_for_skpds([s.id for s in session.skpds])
+    return open_tasks_for_skpds(visible_skpd_ids(user, [s.id for s in session.skpds]))
 
 
 @bp.route("/<int:session_id>", methods=["GET"])
@@ -129,7 +128,7 @@ def detail(session_id):
     session = access.get_session_or_404(session_id, user)
     return render_template(
         "coaching/detail.html", session=session, viewer=user,
-        can_edit=access.can_edit(session, user), carried_tasks=_carried_tasks(session),
+        can_edit=access.can_edit(session, user), carried_tasks=_carried_tasks(session, user),
         can_manage=user.role in Role.BAPPEDA and session.status == SessionStatus.PLANNED)
 
 
