@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from clinic.coaching.checks import check_schedule
 from clinic.coaching.models import ClosedDate, CoachingSession, SessionStatus
@@ -13,6 +14,13 @@ WITA = ZoneInfo("Asia/Makassar")
 
 def at(day, hour, minute=0, zone=WITA):
     return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def before_the_sessions():
+    """Plan in June 2026, before every session of this module (a past start warns)."""
+    with time_machine.travel(datetime(2026, 6, 1, 0, 0, tzinfo=timezone.utc), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -110,3 +118,13 @@ def test_office_hours_come_from_config(app, planned):
         late, = check_schedule(at(WED, 14), at(WED, 16), skpd_ids=[], trainer_ids=[], room=None,
                                tz="Asia/Makassar")
         assert late.kind == "office_hours" and "07.00–15.00 WITA" in str(late)
+
+
+def test_a_start_in_the_past_warns_without_blocking(planned):
+    now = at(WED, 12)
+    past, = check_schedule(at(WED, 9), at(WED, 11), skpd_ids=[], trainer_ids=[], room=None,
+                           tz=WITA, now=now)
+    assert (past.kind, past.blocking) == ("past", False)
+    assert "sudah lewat" in str(past)
+    assert check_schedule(at(WED, 13), at(WED, 15), skpd_ids=[], trainer_ids=[], room=None,
+                          tz=WITA, now=now) == []

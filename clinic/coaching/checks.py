@@ -12,6 +12,7 @@ from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.coaching.models import CoachingSession, SessionStatus, session_skpds, session_trainers
 from clinic.dates import fmt_date, zone_label
+from clinic.db_types import utcnow
 from clinic.extensions import db
 from clinic.workdays import closed_date, national_holiday
 
@@ -52,13 +53,18 @@ def span(starts_at, ends_at, tz):
 
 
 def check_schedule(starts_at, ends_at, *, skpd_ids, trainer_ids, room, tz,
-                   exclude_session_id=None):
+                   exclude_session_id=None, now=None):
     """Warnings for a session at [starts_at, ends_at) (aware instants); days are read in ``tz``."""
     zone = _zone(tz)
     if ends_at <= starts_at:
         return [ScheduleWarning("end_before_start",
                                 _l("Waktu selesai harus sesudah waktu mulai."), blocking=True)]
-    return [*_day_warnings(starts_at, ends_at, zone),
+    found = []
+    if starts_at < (now or utcnow()):
+        # Recording a clinic that already took place is allowed, but never by accident.
+        found.append(ScheduleWarning("past", _l(
+            "Waktu mulai sudah lewat. Undangan tetap dikirim ke peserta.")))
+    return [*found, *_day_warnings(starts_at, ends_at, zone),
             *_clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_session_id)]
 
 
