@@ -74,10 +74,11 @@ def test_scope_of_skpds_and_users(world, role):
     own = {"contact_own": world.skpd, "contact_other": world.other_skpd}.get(role)
     expected_skpds = {
         "admin": all_skpds, "staff": all_skpds,
-        "trainer": set(),  # no sessions yet: a trainer sees no SKPD
+        "trainer": {world.skpd.id},  # the SKPD of the session the trainer coaches
     }.get(role, {own.id} if own else set())
     expected_users = {
-        "admin": all_users, "staff": all_users, "trainer": set(),
+        "admin": all_users, "staff": all_users,
+        "trainer": {u.id for u in world.skpd.contacts},
     }.get(role, {u.id for u in own.contacts} if own else set())
     assert _visible(Skpd, user) == expected_skpds
     assert _visible(User, user) == expected_users
@@ -89,6 +90,16 @@ def test_scope_of_skpds_and_users(world, role):
             else:
                 with pytest.raises(NotFound):
                     get_scoped_or_404(model, ident, user)
+
+
+def test_trainer_scope_follows_the_sessions_they_coach(world, make_user):
+    newcomer = make_user("trainer")
+    assert _visible(Skpd, newcomer) == set()  # no sessions yet: a trainer sees no SKPD
+    world.session.status = "cancelled"
+    db.session.commit()
+    assert _visible(Skpd, world.trainer) == set()  # a cancelled session gives no access
+    with pytest.raises(NotFound):
+        get_scoped_or_404(Skpd, world.skpd.id, world.trainer)
 
 
 def test_scope_refuses_contact_without_skpd_and_unknown_roles(world):
