@@ -11,6 +11,9 @@ from conftest import PASSWORD, ROLES, AuthActions, route_url
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # Views that skip CSRF on purpose; each must be read-only (GET).
 CSRF_EXEMPT = {"clinic.main.routes.healthz"}
+# State-changing views whose URL carries a signed token instead (RFC 8058 one-click
+# unsubscribe: mail clients POST without our CSRF token). Each is checked below.
+SIGNED_TOKEN_EXEMPT = {"clinic.reminders.unsubscribe_routes.perform": "unsubscribe.perform"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -52,7 +55,8 @@ def _url(app, world, route_table, rule, method):
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 def test_every_state_change_needs_a_csrf_token(app, world, route_table):
-    rules = _state_changing_rules(app)
+    rules = [(rule, method) for rule, method in _state_changing_rules(app)
+             if rule.endpoint not in SIGNED_TOKEN_EXEMPT.values()]
     assert len(rules) >= 5
     for rule, method in rules:
         url, data = _url(app, world, route_table, rule, method)
@@ -100,11 +104,24 @@ def test_csrf_error_page_is_friendly(app, client):
     assert "Permintaan tidak valid" in response.get_data(as_text=True)
 
 
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_signed_token_views_refuse_a_bad_token_and_change_nothing(app, client, make_user):
+    user = make_user("contact")
+    for endpoint in SIGNED_TOKEN_EXEMPT.values():
+        with app.test_request_context():
+            url = url_for(endpoint, token="bm90LWEtdG9rZW4.forged")
+        assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    db.session.refresh(user)
+    assert user.digest_frequency == "daily"
+
+
 def test_csrf_exemptions_are_an_explicit_allow_list(app):
-    assert set(csrf._exempt_views) == CSRF_EXEMPT
+    assert set(csrf._exempt_views) == CSRF_EXEMPT | set(SIGNED_TOKEN_EXEMPT)
     assert not csrf._exempt_blueprints
     views = {f"{view.__module__}.{view.__name__}": endpoint
              for endpoint, view in app.view_functions.items()}
+    for name, endpoint in SIGNED_TOKEN_EXEMPT.items():
+        assert views[name] == endpoint
     for name in CSRF_EXEMPT:
         rules = app.url_map.iter_rules(views[name])
         assert all(not (rule.methods & STATE_CHANGING) for rule in rules), name
@@ -121,8 +138,12 @@ def test_production_checks_csrf_by_default():
 
 def test_state_changing_endpoints_refuse_get(app, client, auth, world):
     auth.login_as(world.admin)
+    # A URL whose GET is a separate read-only view (e.g. the unsubscribe confirmation page)
+    # answers GET there, not 405.
+    readable = {rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods}
     post_only = [rule for rule in app.url_map.iter_rules()
-                 if rule.methods & STATE_CHANGING and "GET" not in rule.methods]
+                 if rule.methods & STATE_CHANGING and "GET" not in rule.methods
+                 and rule.rule not in readable]
     endpoints = {rule.endpoint for rule in post_only}
     assert {"auth.logout", "reminders.resend", "reminders.cancel", "main.set_language"} <= endpoints
     for rule in post_only:
