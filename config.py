@@ -37,6 +37,8 @@ class Config:
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Asia/Makassar")
     # Local office hours of Bappeda; sessions outside them get a warning, not a refusal.
     OFFICE_HOURS = _office_hours("CLINIC_OFFICE_HOURS", "08:00-16:00")
+    # The scheduler's lock heartbeat; a lock older than 3 beats is taken over (SQLite).
+    SCHEDULER_HEARTBEAT_SECONDS = _int("SCHEDULER_HEARTBEAT_SECONDS", 15)
     CLINIC_CITY = os.environ.get("CLINIC_CITY", "Kota Banjarmasin")
     CLINIC_AGENCY = os.environ.get("CLINIC_AGENCY", "Bappedalitbang Kota Banjarmasin")
     # Used to build absolute links in e-mails sent outside a request (CLI, scheduler).

@@ -21,6 +21,7 @@ ENTRIES = [
     ("admin.user_list", _l("Pengguna"), ("admin", "staff")),
     ("catalogue.cycle_list", _l("Siklus & Indikator"), ("admin", "staff")),
     ("reminders.outbox", _l("Kotak Keluar"), ("admin", "staff")),
+    ("reminders.scheduler_status", _l("Penjadwal"), ("admin", "staff")),
     ("admin.audit_log", _l("Log Audit"), ("admin", "staff")),
 ]
 
@@ -43,12 +44,19 @@ def role_label(role):
     return ROLE_LABELS.get(role, role)
 
 
-def nav_items(user):
+def nav_items(user, current_endpoint=None):
+    """The user's entries; one is active: the current page's own entry, else the first of
+    its blueprint (several features share a blueprint, e.g. reporting)."""
     items = []
     for endpoint, label, roles in ENTRIES:
         if endpoint not in current_app.view_functions:
             continue  # a feature that is not registered in this app
         if user.is_authenticated and user.role in roles:
-            items.append({"url": url_for(endpoint), "label": label,
-                          "prefix": endpoint.rsplit(".", 1)[0] + "."})
+            items.append({"url": url_for(endpoint), "label": label, "endpoint": endpoint,
+                          "active": False})
+    current = current_endpoint or ""
+    active = next((i for i in items if i["endpoint"] == current), None) or next(
+        (i for i in items if current.startswith(i["endpoint"].rsplit(".", 1)[0] + ".")), None)
+    if active:
+        active["active"] = True
     return items

@@ -59,7 +59,7 @@ def fmt_rupiah(value):
 def template_globals():
     return {
         "current_locale": str(get_locale()),
-        "nav_items": navigation.nav_items(current_user) if current_user else [],
+        "nav_items": navigation.nav_items(current_user, request.endpoint) if current_user else [],
         "role_label": navigation.role_label,
         "outbox_status_label": navigation.outbox_status_label,
     }
