@@ -2,7 +2,8 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField
 from wtforms.validators import Optional, StopValidation
 
 BAD_DATE = _l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
@@ -33,3 +34,19 @@ class DateInput(DateField):
     def pre_validate(self, form):
         if isinstance(self.data, date) and not 1900 <= self.data.year <= 2999:
             raise StopValidation(BAD_DATE)
+
+
+class VersionedForm(FlaskForm):
+    """A form that carries the version of the row the user opened (optimistic locking)."""
+
+    version = HiddenField()
+    conflict = False  # set by the view when the save lost against someone else's
+
+    @property
+    def expected_version(self):
+        if self.version.data in (None, ""):
+            return None
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return -1  # tampered or garbled: treat it as someone else's change

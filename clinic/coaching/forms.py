@@ -17,7 +17,7 @@ from clinic.extensions import db
 from clinic.form_fields import DateInput, int_or_none
 from clinic.reporting import uploads
 from clinic.reporting.innovation_forms import Choice, MultiChoice
-from clinic.reporting.item_forms import VersionedForm
+from clinic.form_fields import VersionedForm
 from clinic.reporting.models import Innovation
 
 REASON_MAX = 4000

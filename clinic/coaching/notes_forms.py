@@ -5,7 +5,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from clinic.coaching.attendance import STATUS_LABELS, row_key
-from clinic.form_fields import int_or_none
+from clinic.form_fields import VersionedForm, int_or_none
 
 NOTES_MAX = 50000
 FINDING_MAX = 2000
@@ -59,7 +59,7 @@ class ParticipantForm(FlaskForm):
             (s.id, s.name) for s in (session.skpds if session is not None else [])]
 
 
-class NotesForm(FlaskForm):
+class NotesForm(VersionedForm):
     body = TextAreaField(_l("Notulen"), validators=[
         Length(max=NOTES_MAX, message=_l("Notulen maksimal %(max)s karakter.", max=NOTES_MAX))],
         description=_l("Format Markdown: **tebal**, *miring*, baris diawali \"- \" untuk daftar, "
@@ -70,16 +70,6 @@ class NotesForm(FlaskForm):
             Length(max=NOTES_MAX, message=_l("Catatan maksimal %(max)s karakter.",
                                              max=NOTES_MAX))],
         description=_l("Hanya untuk Bappeda dan narasumber; tidak ikut dikirim maupun dicetak."))
-    version = HiddenField()
-
-    @property
-    def expected_version(self):
-        if self.version.data in (None, ""):
-            return None
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1  # tampered or garbled: treat it as someone else's change
 
 
 class FindingForm(FlaskForm):

@@ -1,8 +1,7 @@
 """Forms of the follow-up pages: the task, a status update, close/cancel/reopen reasons."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from clinic.auth.models import Role
@@ -11,7 +10,7 @@ from clinic.followups import queries
 from clinic.followups.models import TaskPriority
 from clinic.followups.labels import PRIORITY_LABELS, STATUS_LABELS
 from clinic.followups.services import TITLE_MAX, active_contacts
-from clinic.form_fields import DateInput, int_or_none
+from clinic.form_fields import DateInput, VersionedForm, int_or_none
 
 TEXT_MAX = 4000
 
@@ -19,20 +18,6 @@ TEXT_MAX = 4000
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
-
-class VersionedForm(FlaskForm):
-    """Carries the version of the task the user opened (optimistic locking)."""
-
-    version = HiddenField()
-
-    @property
-    def expected_version(self):
-        if self.version.data in (None, ""):
-            return None
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1  # tampered: treat it as someone else's change
 
 
 class TaskForm(VersionedForm):

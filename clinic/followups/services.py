@@ -10,8 +10,7 @@ from clinic.auth.models import Role, User
 from clinic.db_types import utcnow
 from clinic.email import absolute_url, send_email
 from clinic.extensions import db
-# STATUS_CLASSES is imported from here by the session pages (clinic.coaching.notes_routes).
-from clinic.followups.labels import STATUS_CLASSES, STATUS_LABELS  # noqa: F401
+from clinic.followups.labels import STATUS_LABELS
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
 from clinic.followups.permissions import allowed_actions, is_worker, status_moves
 

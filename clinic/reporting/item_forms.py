@@ -3,13 +3,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField, URLField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from clinic.admin.models import Skpd
 from clinic.extensions import db
-from clinic.form_fields import int_or_none
+from clinic.form_fields import VersionedForm, int_or_none
 
 NOTE_MAX = 4000
 REASON_MAX = 4000
@@ -18,21 +18,6 @@ REASON_MAX = 4000
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
-
-class VersionedForm(FlaskForm):
-    """A form that carries the version of the item the user opened (optimistic locking)."""
-
-    version = HiddenField()
-    conflict = False  # set by the view when the save lost against someone else's
-
-    @property
-    def expected_version(self):
-        if self.version.data in (None, ""):
-            return None
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1  # tampered or garbled: treat it as someone else's change
 
 
 class ItemForm(VersionedForm):
