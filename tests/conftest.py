@@ -5,7 +5,6 @@ Under CI=true an unreachable database fails the run instead of skipping it.
 """
 import io
 import itertools
-import os
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -37,6 +36,7 @@ from clinic.reporting.services import (
     add_document, add_file, create_innovation, ensure_spd_items,
 )
 from config import TestingConfig
+from tests.smtp_sink import SMTP_PORT, running_sink
 
 PASSWORD = "Rahasia-Kota-2026"
 _counter = itertools.count(1)
@@ -335,6 +335,13 @@ class World:
 def world(app, make_user, make_skpd, tmp_path):
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     return World(make_user, make_skpd, app.config["UPLOAD_FOLDER"])
+
+
+@pytest.fixture
+def sink():
+    """The SMTP server on loopback at tests.smtp_sink.SMTP_PORT (see its MAIL config)."""
+    with running_sink(SMTP_PORT) as (handler, _port):
+        yield handler
 
 
 @pytest.fixture

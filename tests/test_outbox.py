@@ -1,13 +1,10 @@
 """The outbox and its delivery, against a real SMTP server on loopback (aiosmtpd)."""
-import email
 import socket
 import time
 from datetime import datetime, timedelta, timezone
-from email import policy
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from clinic.db_types import utcnow
@@ -15,52 +12,11 @@ from clinic.email import send_email
 from clinic.extensions import db
 from clinic.reminders.delivery import deliver_pending
 from clinic.reminders.models import Notification, OutboxStatus
+from tests.smtp_sink import MAIL, free_port
 
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-SMTP_PORT = _free_port()
-SILENT_PORT = _free_port()
-MAIL = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": SMTP_PORT, "MAIL_TIMEOUT": 5}
+SILENT_PORT = free_port()
 pytestmark = pytest.mark.app_config(**MAIL)
 START = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
-
-
-class Sink:
-    """An SMTP server handler that keeps what it receives; ``rcpt_replies`` refuses addresses."""
-
-    def __init__(self):
-        self.messages = []
-        self.rcpt_replies = {}
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        reply = self.rcpt_replies.get(address.lower())
-        if reply:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append({
-            "mail_from": envelope.mail_from,
-            "rcpt_tos": list(envelope.rcpt_tos),
-            "message": email.message_from_bytes(envelope.original_content, policy=policy.default),
-            "raw": envelope.original_content,
-        })
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def sink():
-    handler = Sink()
-    controller = Controller(handler, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from clinic.extensions import db
 from clinic.reminders import delivery
 from clinic.reminders.delivery import STALE_CLAIM, deliver_pending
 from clinic.reminders.models import Notification, OutboxStatus
-from tests.test_outbox import MAIL, START, sink  # noqa: F401 - the SMTP sink fixture
+from tests.smtp_sink import MAIL
+from tests.test_outbox import START
 
 pytestmark = pytest.mark.app_config(**MAIL)
 

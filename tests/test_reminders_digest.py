@@ -1,12 +1,8 @@
 """The digest's content per contact: returned items first, tasks due soon, sessions, deadline."""
-import email
-import socket
 from datetime import date, datetime, timedelta, timezone
-from email import policy
 
 import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from clinic.coaching.models import CoachingSession
@@ -16,6 +12,7 @@ from clinic.reminders.delivery import deliver_pending
 from clinic.reminders.digest import digest_for
 from clinic.reminders.models import Notification
 from clinic.reminders.planner import run_due
+from tests.smtp_sink import MAIL
 
 # Monday 6 July 2026, 08:00 WITA (the world's cycle zone is Asia/Makassar, UTC+8).
 MONDAY_8 = datetime(2026, 7, 6, 0, 0, tzinfo=timezone.utc)
@@ -128,40 +125,15 @@ def test_inactive_contact_gets_no_digest(full):
 
 # ---------------------------------------------------------------- delivery over real SMTP
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-SMTP_PORT = _free_port()
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.original_content,
-                                                      policy=policy.default))
-        return "250 Message accepted for delivery"
-
-
-@pytest.mark.app_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=SMTP_PORT, MAIL_TIMEOUT=5)
-def test_digest_is_delivered_with_html_and_text_parts_in_indonesian(full):
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=SMTP_PORT)
-    controller.start()
-    try:
-        with time_machine.travel(MONDAY_8, tick=False):
-            run_due(MONDAY_8)
-            db.session.commit()
-            deliver_pending()
-    finally:
-        controller.stop()
+@pytest.mark.app_config(**MAIL)
+def test_digest_is_delivered_with_html_and_text_parts_in_indonesian(full, sink):
+    with time_machine.travel(MONDAY_8, tick=False):
+        run_due(MONDAY_8)
+        db.session.commit()
+        deliver_pending()
     row = next(r for r in _digests() if r.recipient_id == full.contact.id)
-    message = next(m for m in sink.messages if m["To"] == full.contact.email
-                   and m["Subject"].startswith("Ringkasan"))
+    message = next(m["message"] for m in sink.messages if m["message"]["To"] == full.contact.email
+                   and m["message"]["Subject"].startswith("Ringkasan"))
     assert message["Message-ID"] == row.message_id and message["Date"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()

@@ -5,65 +5,33 @@ the leader is killed), 30 (embedded runners under the reloader and under gunicor
 and 34 (the database connections killed between two ticks) of docs/reliability.md. The waits
 poll the database with a bound; the assertions never rest on a fixed sleep.
 """
-import email
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import delete, func, select, text
 
 from clinic import create_app
 from clinic.db_types import utcnow
 from clinic.extensions import db
 from clinic.reminders.models import JobRun, Notification, OutboxStatus, SchedulerLock
+from tests.smtp_sink import free_port, running_sink
 from clinic.reminders.scheduler import stop_embedded
 
 REPO = Path(__file__).resolve().parent.parent
 PROCESS_URL_TAG = "klinik-h6-scheduler"
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Sink:
-    """An aiosmtpd handler that keeps the Message-ID of every message it accepts."""
-
-    def __init__(self):
-        self.message_ids = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content)
-        with self._lock:
-            self.message_ids.append(message["Message-ID"])
-        return "250 OK"
-
-    def ids(self):
-        with self._lock:
-            return list(self.message_ids)
-
-
 @pytest.fixture
 def smtp():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield sink, controller.port
-    finally:
-        controller.stop()
+    with running_sink() as (sink, port):
+        yield sink, port
 
 
 @pytest.fixture
@@ -168,13 +136,13 @@ def test_three_scheduler_processes_deliver_each_message_once_and_fail_over(
     # A 2-s heartbeat (stale after 6 s) keeps a busy shared machine from faking a takeover.
     processes = [_spawn(url, port, log, heartbeat=2) for log in logs]
     try:
-        wait_for(lambda: set(first) <= set(sink.ids()), what="the first 12 messages")
+        wait_for(lambda: set(first) <= set(sink.message_ids()), what="the first 12 messages")
         # Let the leader and the standbys tick a few more times: nothing may arrive twice.
         wait_for(lambda: _read(lambda: db.session.scalar(
             select(func.count()).select_from(JobRun).where(JobRun.job_id == "outbox",
                                                            JobRun.outcome == "ok"))) >= 4,
                  what="four outbox runs")
-        assert sorted(sink.ids()) == sorted(first)  # each exactly once, nothing else
+        assert sorted(sink.message_ids()) == sorted(first)  # each exactly once, nothing else
         holders = _read(lambda: set(db.session.scalars(select(JobRun.holder).distinct())))
         assert len(holders) == 1, holders  # one leader ran every job
         leader = holders.pop()
@@ -200,12 +168,12 @@ def test_three_scheduler_processes_deliver_each_message_once_and_fail_over(
         assert by_pid[_pid(successor)].poll() is None
 
         second = _add_pending(5, start=100)
-        wait_for(lambda: set(second) <= set(sink.ids()), what="the next 5 messages")
+        wait_for(lambda: set(second) <= set(sink.message_ids()), what="the next 5 messages")
         wait_for(lambda: _read(lambda: db.session.scalar(
             select(func.count()).select_from(JobRun).where(
                 JobRun.holder == successor, JobRun.job_id == "outbox",
                 JobRun.outcome == "ok"))) >= 3, what="three outbox runs of the new leader")
-        counts = Counter(sink.ids())
+        counts = Counter(sink.message_ids())
         assert set(counts) == set(first) | set(second) and set(counts.values()) == {1}
 
         survivors = [p for p in processes if p.pid != _pid(leader)]
@@ -226,16 +194,16 @@ def test_gunicorn_three_workers_with_embedded_scheduler_send_once(shared_db, smt
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{_free_port()}",
+            [sys.executable, "-m", "gunicorn", "-w", "3", "-b", f"127.0.0.1:{free_port()}",
              "wsgi:app"], cwd=REPO, env=_env(url, port, embedded="1"), stdout=out,
             stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: set(first) <= set(sink.ids()), what="the 8 messages")
+        wait_for(lambda: set(first) <= set(sink.message_ids()), what="the 8 messages")
         wait_for(lambda: log.read_text(errors="replace").count("embedded scheduler started")
                  == 3, what="three workers")
         wait_for(lambda: log.read_text(errors="replace").count("standby: lock held by") == 2,
                  what="two standbys")
-        assert sorted(sink.ids()) == sorted(first)
+        assert sorted(sink.message_ids()) == sorted(first)
         holders = _read(lambda: set(db.session.scalars(select(JobRun.holder).distinct())))
         assert len(holders) == 1 and _lock_row().holder in holders
         assert _pid(_lock_row().holder) != server.pid  # a worker, not the master
@@ -293,11 +261,11 @@ def test_killed_database_connections_between_ticks(shared_db, smtp, tmp_path):
             return ok >= 2 and row.holder == holder and row.heartbeat_at > killed_at
 
         wait_for(recovered, timeout=60, what="the next ticks after the kill")
-        wait_for(lambda: set(later) <= set(sink.ids()), what="mail queued after the kill")
+        wait_for(lambda: set(later) <= set(sink.message_ids()), what="mail queued after the kill")
         assert process.poll() is None  # the scheduler survived
         output = log.read_text(errors="replace")
         assert "lock lost" in output and output.count(f"leader: {holder}") == 2
-        assert sorted(sink.ids()) == sorted(later)
+        assert sorted(sink.message_ids()) == sorted(later)
     finally:
         _stop([process])
         sys.stdout.write(log.read_text(errors="replace")[-3000:])
