@@ -9,20 +9,23 @@ ROLE_LABELS = {
     "contact": _l("Operator SKPD"),
 }
 
-# (endpoint, label, roles); the active marker matches on the endpoint's blueprint.
+# (endpoint, label, roles, group); entries of a group share one drop-down menu, so that the
+# bar fits one line on an office PC; the active marker matches on the endpoint's blueprint.
+ADMIN = _l("Administrasi")
 ENTRIES = [
-    ("reporting.innovation_list", _l("Inovasi"), ("admin", "staff", "contact")),
-    ("coaching.calendar", _l("Jadwal Klinik"), ("admin", "staff", "trainer", "contact")),
-    ("followups.index", _l("Tindak Lanjut"), ("admin", "staff", "trainer", "contact")),
-    ("reporting.review_queue", _l("Verifikasi"), ("admin", "staff")),
-    ("reporting.spd_items", _l("Butir SPD"), ("admin", "staff")),
-    ("reporting.score", _l("Skor IID"), ("admin", "staff", "contact")),
-    ("admin.skpd_list", _l("Perangkat Daerah"), ("admin", "staff")),
-    ("admin.user_list", _l("Pengguna"), ("admin", "staff")),
-    ("catalogue.cycle_list", _l("Siklus & Indikator"), ("admin", "staff")),
-    ("reminders.outbox", _l("Kotak Keluar"), ("admin", "staff")),
-    ("reminders.scheduler_status", _l("Penjadwal"), ("admin", "staff")),
-    ("admin.audit_log", _l("Log Audit"), ("admin", "staff")),
+    ("reporting.innovation_list", _l("Inovasi"), ("admin", "staff", "contact"), None),
+    ("coaching.calendar", _l("Jadwal Klinik"), ("admin", "staff", "trainer", "contact"), None),
+    ("followups.index", _l("Tindak Lanjut"), ("admin", "staff", "trainer", "contact"), None),
+    ("reporting.review_queue", _l("Verifikasi"), ("admin", "staff"), None),
+    ("reporting.score", _l("Skor IID"), ("admin", "staff", "contact"), None),
+    ("reporting.spd_items", _l("Butir SPD"), ("admin", "staff"), ADMIN),
+    ("admin.skpd_list", _l("Perangkat Daerah"), ("admin", "staff"), ADMIN),
+    ("admin.user_list", _l("Pengguna"), ("admin", "staff"), ADMIN),
+    ("catalogue.cycle_list", _l("Siklus & Indikator"), ("admin", "staff"), ADMIN),
+    ("coaching.closed_dates", _l("Hari Libur & Cuti Bersama"), ("admin", "staff"), ADMIN),
+    ("reminders.outbox", _l("Kotak Keluar"), ("admin", "staff"), ADMIN),
+    ("reminders.scheduler_status", _l("Penjadwal"), ("admin", "staff"), ADMIN),
+    ("admin.audit_log", _l("Log Audit"), ("admin", "staff"), ADMIN),
 ]
 
 
@@ -45,18 +48,29 @@ def role_label(role):
 
 
 def nav_items(user, current_endpoint=None):
-    """The user's entries; one is active: the current page's own entry, else the first of
-    its blueprint (several features share a blueprint, e.g. reporting)."""
-    items = []
-    for endpoint, label, roles in ENTRIES:
+    """The user's bar: entries and groups ({"label", "children"}), one entry marked active:
+    the current page's own entry, else the first of its blueprint."""
+    entries = []
+    for endpoint, label, roles, group in ENTRIES:
         if endpoint not in current_app.view_functions:
             continue  # a feature that is not registered in this app
         if user.is_authenticated and user.role in roles:
-            items.append({"url": url_for(endpoint), "label": label, "endpoint": endpoint,
-                          "active": False})
+            entries.append({"url": url_for(endpoint), "label": label, "endpoint": endpoint,
+                            "group": group, "active": False})
     current = current_endpoint or ""
-    active = next((i for i in items if i["endpoint"] == current), None) or next(
-        (i for i in items if current.startswith(i["endpoint"].rsplit(".", 1)[0] + ".")), None)
+    active = next((e for e in entries if e["endpoint"] == current), None) or next(
+        (e for e in entries if current.startswith(e["endpoint"].rsplit(".", 1)[0] + ".")), None)
     if active:
         active["active"] = True
+    items, groups = [], {}
+    for entry in entries:
+        if entry["group"] is None:
+            items.append(entry)
+        elif entry["group"] not in groups:
+            groups[entry["group"]] = {"label": entry["group"], "children": [entry]}
+            items.append(groups[entry["group"]])
+        else:
+            groups[entry["group"]]["children"].append(entry)
+    for group in groups.values():
+        group["active"] = any(child["active"] for child in group["children"])
     return items
