@@ -1,6 +1,6 @@
 """The scheduler: a standby loop that runs the jobs only while it holds the database lock.
 
-Production runs it as its own process (`flask scheduler run`, deploy/klinik-scheduler.service);
+Production runs it as its own process (`flask scheduler run`, deploy/klinik-inovasi-scheduler.service);
 `make run` embeds the same runner in a thread of the web process. Either way the database lock
 (clinic.reminders.lock) makes exactly one scheduler active per database, so several web workers
 or a second scheduler process only wait as standbys. The jobs only wake up services: decisions
