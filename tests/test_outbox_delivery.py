@@ -12,7 +12,7 @@ from clinic.extensions import db
 from clinic.reminders import delivery
 from clinic.reminders.delivery import STALE_CLAIM, deliver_pending
 from clinic.reminders.models import Notification, OutboxStatus
-from tests.smtp_sink import MAIL
+from tests.smtp_sink import MAIL, free_port
 from tests.test_outbox import START
 
 pytestmark = pytest.mark.app_config(**MAIL)
@@ -144,3 +144,20 @@ def test_two_senders_deliver_each_message_once(app, make_user, sink):
     delivered = sorted(m["rcpt_tos"][0] for m in sink.messages)
     assert delivered == sorted(u.email for u in users)
     assert all(r.status == OutboxStatus.SENT for r in _rows())
+
+
+# -- check 37: a stopped mail server never breaks a user action -----------------------------------
+
+@pytest.mark.app_config(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SUPPRESS_SEND=False)
+def test_scheduling_with_the_mail_server_down_still_succeeds(world, client, auth):
+    from tests.test_coaching_sessions import NOW, form
+
+    with time_machine.travel(NOW, tick=False):
+        auth.login_as(world.staff)
+        response = client.post("/coaching/new", data=form(world, title="Klinik saat SMTP mati"))
+        assert response.status_code == 302
+        counts = deliver_pending()  # the scheduler's next pass: refused, kept for later
+    invitations = [r for r in _rows() if r.kind == "session_invitation"]
+    assert len(invitations) == 2
+    assert counts == {"sent": 0, "retry": 2, "failed": 0}
+    assert all(r.status == OutboxStatus.PENDING and r.attempts == 1 for r in invitations)
