@@ -247,3 +247,21 @@ def test_skpd_taken_off_gets_a_cancellation_the_new_one_an_invitation(world, cli
         world.other_contact.id, world.trainer.id}
     db.session.refresh(session)
     assert session.events[0].action == "updated" and session.sequence == 1
+
+
+def test_past_start_warns_when_moved_there_not_when_only_renamed(world, client, auth):
+    session = world.session  # 7 July 2026 09.00 WITA
+    with time_machine.travel(datetime(2026, 7, 8, 2, 0, tzinfo=timezone.utc), tick=False):
+        auth.login_as(world.staff)
+        renamed = form(world, title="Klinik (judul baru)", date="2026-07-07", room="Ruang Rapat 1",
+                       place="Ruang Rapat Bappeda", agenda=session.agenda,
+                       version=session.version_id)
+        assert client.post(f"/coaching/{session.id}/edit", data=renamed).status_code == 302
+        db.session.refresh(session)
+        moved = dict(renamed, date="2026-07-06", version=session.version_id)
+        page = client.post(f"/coaching/{session.id}/edit", data=moved)
+        assert page.status_code == 200
+        assert "Waktu mulai sudah lewat" in page.get_data(as_text=True)
+    db.session.refresh(session)
+    assert session.title == "Klinik (judul baru)"
+    assert session.starts_at == datetime(2026, 7, 7, 1, 0, tzinfo=timezone.utc)

@@ -88,7 +88,7 @@ def index():
 def _save(form, session=None):
     """Validate, check and save; return the session(s) or None with the warnings to show."""
     values = form.values()
-    warnings = services.warnings_for(values, exclude_session_id=session.id if session else None)
+    warnings = services.warnings_for(values, session)
     if warnings and not form.confirm.data:
         return None, warnings
     if session is None:

@@ -45,14 +45,21 @@ def occurrences(values):
             for n in range(values.get("count") or 1)]
 
 
-def warnings_for(values, exclude_session_id=None):
-    """Every warning of every occurrence, each message once (a series repeats office hours)."""
+def warnings_for(values, session=None):
+    """Every warning of every occurrence, each message once (a series repeats office hours).
+
+    Editing a session without moving it does not warn that its start has passed.
+    """
     found, seen = [], set()
     for starts_at, ends_at in occurrences(values):
+        unmoved = session is not None and (starts_at, ends_at) == (session.starts_at,
+                                                                  session.ends_at)
         for warning in check_schedule(
                 starts_at, ends_at, skpd_ids=values["skpd_ids"],
                 trainer_ids=values["trainer_ids"], room=values["room"], tz=values["timezone"],
-                exclude_session_id=exclude_session_id):
+                exclude_session_id=session.id if session else None):
+            if unmoved and warning.kind == "past":
+                continue
             if str(warning) not in seen:
                 seen.add(str(warning))
                 found.append(warning)
