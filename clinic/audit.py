@@ -1,6 +1,7 @@
 """Audit log: who did what to which object, when (UTC) and from where."""
-from datetime import datetime
+import json
 import logging
+from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,11 +29,13 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
 
-def _one_line(value):
-    # Keep each log record on one line whatever a user typed (CR/LF injection).
-    if value is None:
-        return None
-    return str(value).encode("unicode_escape").decode("ascii")
+def _field(value):
+    """One key=value field of the log line: bare when plain, else JSON-quoted, so that what a
+    user typed (CR/LF, spaces, "key=value") can neither break the line nor add fake pairs."""
+    text = str(value)
+    if text and all(c.isprintable() and not c.isspace() and c not in '="\\' for c in text):
+        return text
+    return json.dumps(text, ensure_ascii=True)
 
 
 def record(action, *, actor=None, obj=None, object_type=None, object_id=None,
@@ -41,7 +44,9 @@ def record(action, *, actor=None, obj=None, object_type=None, object_id=None,
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
+    now = utcnow()
     event = AuditEvent(
+        created_at=now,
         actor_id=getattr(actor, "id", None),
         actor_email=getattr(actor, "email", None) or actor_email,
         actor_role=getattr(actor, "role", None),
@@ -55,8 +60,10 @@ def record(action, *, actor=None, obj=None, object_type=None, object_id=None,
     )
     db.session.add(event)
     logger.info(
-        "audit action=%s actor_id=%s actor=%s role=%s skpd=%s object=%s:%s ip=%s",
-        action, event.actor_id, _one_line(event.actor_email), event.actor_role,
-        event.actor_skpd_id, object_type, _one_line(event.object_id), ip,
+        "audit action=%s actor_id=%s actor=%s role=%s skpd=%s object=%s ip=%s at=%s",
+        *(_field(v) for v in (action, event.actor_id, event.actor_email, event.actor_role,
+                              event.actor_skpd_id, f"{object_type}:{event.object_id}",
+                              event.ip)),
+        now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     )
     return event

@@ -1,6 +1,7 @@
 """Audit log content (check 28): who, what, when (UTC), from where; nothing secret; one line each."""
 import logging
 import re
+import shlex
 from datetime import datetime, timezone
 
 import pytest
@@ -16,7 +17,8 @@ from conftest import PASSWORD, AuthActions
 START = datetime(2026, 3, 2, 1, 30, tzinfo=timezone.utc)
 PROXIED = {"X-Forwarded-For": "203.0.113.9"}
 LINE = re.compile(r"^audit action=(?P<action>\S+) actor_id=(?P<actor_id>\S+) actor=(?P<actor>\S+) "
-                  r"role=(?P<role>\S+) skpd=(?P<skpd>\S+) object=(?P<object>\S+) ip=(?P<ip>\S+)$")
+                  r"role=(?P<role>\S+) skpd=(?P<skpd>\S+) object=(?P<object>\S+) ip=(?P<ip>\S+) "
+                  r"at=(?P<at>\S+)$")
 
 
 def _lines(caplog, action):
@@ -53,6 +55,7 @@ def test_login_logout_and_failure_are_recorded(client, make_user, audit_log):
         (row,) = _rows(action)
         assert line["ip"] == row.ip == "203.0.113.9", action
         assert row.created_at == START and row.created_at.utcoffset().total_seconds() == 0
+        assert line["at"] == "2026-03-02T01:30:00.000000Z"  # the line carries its UTC time
         if action == "login_fail":
             assert row.actor_email == line["actor"] == contact.email
             continue
@@ -132,3 +135,15 @@ def test_forged_log_line_is_escaped(client, audit_log):
     assert "\n" not in message and "\r" not in message
     assert "\\r\\nfake" in message
     assert message.startswith("audit action=login_fail ")
+
+
+def test_typed_values_cannot_add_fields_to_the_log_line(client, audit_log):
+    email = "korban@example.test role=admin actor_id=1"
+    AuthActions(client).login(email, "apa-saja-123")
+    (record,) = [r for r in audit_log.records if r.name == "clinic.audit"]
+    fields = shlex.split(record.getMessage())
+    assert fields[0] == "audit"
+    pairs = [field.split("=", 1) for field in fields[1:]]
+    assert [key for key, _ in pairs] == ["action", "actor_id", "actor", "role", "skpd",
+                                         "object", "ip", "at"]
+    assert dict(pairs)["actor"] == email and dict(pairs)["role"] == "None"
