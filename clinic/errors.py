@@ -18,13 +18,15 @@ def _wants_json():
 
 
 def render_error(code):
+    """The error page with the real status; a code without its own text uses its family's."""
     if _wants_json():
         return {"error": code}, code
-    return render_template("errors/error.html", code=code), code
+    text = code if code in PAGES else 400 if 400 <= code < 500 else 500
+    return render_template("errors/error.html", code=code, text=text), code
 
 
 def handle_http(exc):
-    code = exc.code if exc.code in PAGES else 400 if 400 <= (exc.code or 0) < 500 else 500
+    code = exc.code or 500
     if code >= 500:
         db.session.rollback()
     response = render_error(code)

@@ -106,3 +106,16 @@ def test_error_page_json_for_health_clients(app):
                                      headers={"Accept": "application/json"})
     assert response.status_code == 500
     assert response.get_json() == {"error": 500}
+
+
+@pytest.mark.parametrize("code, family_text", [(410, "Permintaan tidak valid"),
+                                               (422, "Permintaan tidak valid"),
+                                               (503, "Terjadi kesalahan pada server")])
+def test_other_http_errors_keep_their_status_with_their_family_page(app, code, family_text):
+    from flask import abort
+
+    app.add_url_rule(f"/_test/abort{code}", f"test_abort{code}", lambda: abort(code))
+    response = app.test_client().get(f"/_test/abort{code}")
+    assert response.status_code == code
+    body = response.get_data(as_text=True)
+    assert family_text in body and f">{code}<" in body
