@@ -24,6 +24,7 @@ from clinic import create_app
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
+from clinic.catalogue.services import load_catalogue, make_current
 from clinic.coaching.models import (
     Attendance, ClosedDate, CoachingSession, Finding, SessionNote,
 )
@@ -335,6 +336,74 @@ class World:
 def world(app, make_user, make_skpd, tmp_path):
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     return World(make_user, make_skpd, app.config["UPLOAD_FOLDER"])
+
+
+# -- reporting fixtures: the IID 2026 catalogue, two SKPD contacts, an innovation -----------------
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue"
+
+
+@pytest.fixture
+def uploads_dir(app, tmp_path):
+    folder = tmp_path / "uploads"
+    app.config["UPLOAD_FOLDER"] = str(folder)
+    return folder
+
+
+@pytest.fixture
+def cycle(app):
+    """The shipped IID 2026 catalogue as the current cycle."""
+    data = yaml.safe_load((CATALOGUE / "iid-2026.yaml").read_text(encoding="utf-8"))
+    cycle = load_catalogue(data, 2026)
+    make_current(cycle)
+    db.session.commit()
+    return cycle
+
+
+@pytest.fixture
+def contact(cycle, make_user, make_skpd):
+    return make_user("contact", skpd=make_skpd(name="Dinas Kesehatan"), name="Operator Dinkes")
+
+
+@pytest.fixture
+def other_contact(cycle, make_user, make_skpd):
+    return make_user("contact", skpd=make_skpd(name="Dinas Pendidikan"), name="Operator Disdik")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("staff", name="Staf Bappeda")
+
+
+@pytest.fixture
+def innovation(cycle, contact):
+    inn = create_innovation(contact.skpd, cycle, {"name": "Sistem Antrean Puskesmas",
+                                                  "main_urusan": "Kesehatan"}, contact)
+    db.session.commit()
+    return inn
+
+
+@pytest.fixture
+def login(app):
+    """A fresh client logged in as ``user`` (several people at once need several clients)."""
+
+    def login_(user):
+        client = app.test_client()
+        AuthActions(client).login_as(user)
+        return client
+
+    return login_
+
+
+@pytest.fixture
+def url(app):
+    """url_for outside a request: ``url("coaching.detail", session_id=1)``."""
+
+    def url_(endpoint, **values):
+        with app.test_request_context():
+            return url_for(endpoint, **values)
+
+    return url_
 
 
 @pytest.fixture

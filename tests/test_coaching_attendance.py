@@ -6,7 +6,7 @@ from clinic.coaching import attendance
 from clinic.coaching.models import Attendance, SessionEvent
 from clinic.extensions import db
 
-from test_coaching_notes import fresh, login, sign, text, url  # noqa: F401 (fixtures)
+from test_coaching_notes import fresh, sign, text
 
 
 def rows(session):

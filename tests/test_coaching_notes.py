@@ -4,7 +4,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
-from flask import url_for
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,33 +16,10 @@ from clinic.extensions import db
 from clinic.reminders.models import Notification
 from clinic.reporting.services import create_innovation
 
-from conftest import AuthActions
-
 SIGN_OFF_AT = datetime(2026, 7, 7, 4, 0, tzinfo=timezone.utc)  # 12.00 WITA, after the session
 
 
 # -- helpers (test_coaching_attendance.py imports them) -----------------------------------------
-
-@pytest.fixture
-def login(app):
-    """A fresh client logged in as ``user`` (two editors at once need two clients)."""
-
-    def login_(user):
-        client = app.test_client()
-        AuthActions(client).login_as(user)
-        return client
-
-    return login_
-
-
-@pytest.fixture
-def url(app):
-    def url_(endpoint, **values):
-        with app.test_request_context():
-            return url_for(endpoint, **values)
-
-    return url_
-
 
 def text(response):
     return response.get_data(as_text=True)

@@ -7,10 +7,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.reporting.models import Evidence, ItemStatus
 
-from test_items import (  # noqa: F401 (fixtures)
-    contact, cycle, evidence_count, files, fresh, innovation, item_of, login, other_contact,
-    pdf_bytes, png_bytes, text, uploads_dir,
-)
+from test_items import evidence_count, files, fresh, item_of, pdf_bytes, png_bytes, text
 
 
 def mp4_bytes():

@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import event, func, select, update
 
 from clinic.audit import AuditEvent
-from clinic.catalogue.services import load_catalogue, make_current
+from clinic.catalogue.services import load_catalogue
 from clinic.extensions import db
 from clinic.reporting import services
 from clinic.reporting.models import Innovation, InnovationDocument, ItemStatus
@@ -34,15 +34,6 @@ def unlink_copies(app):
     db.session.rollback()
     db.session.execute(update(Innovation).values(previous_id=None))
     db.session.commit()
-
-
-@pytest.fixture
-def cycle(app):
-    data = yaml.safe_load((CATALOGUE / "iid-2026.yaml").read_text(encoding="utf-8"))
-    cycle = load_catalogue(data, 2026)
-    make_current(cycle)
-    db.session.commit()
-    return cycle
 
 
 @pytest.fixture

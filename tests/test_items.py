@@ -2,77 +2,20 @@
 import hashlib
 import io
 import re
-from pathlib import Path
 
-import pytest
-import yaml
 from PIL import Image
 from sqlalchemy import func, select
 
 from clinic import access
 from clinic.audit import AuditEvent
-from clinic.catalogue.services import load_catalogue, make_current
 from clinic.extensions import db
 from clinic.reminders.models import Notification
 from clinic.reporting.models import Evidence, ItemStatus, ReportItem
-from clinic.reporting.services import create_innovation
-
-CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue"
 
 
-# -- fixtures and helpers (test_review.py and test_evidence_routes.py import them) -------------
 
-@pytest.fixture
-def uploads_dir(app, tmp_path):
-    folder = tmp_path / "uploads"
-    app.config["UPLOAD_FOLDER"] = str(folder)
-    return folder
+# -- helpers (the fixtures cycle, contact, innovation, login ... are in conftest.py) -------------
 
-
-@pytest.fixture
-def cycle(app):
-    data = yaml.safe_load((CATALOGUE / "iid-2026.yaml").read_text(encoding="utf-8"))
-    cycle = load_catalogue(data, 2026)
-    make_current(cycle)
-    db.session.commit()
-    return cycle
-
-
-@pytest.fixture
-def contact(cycle, make_user, make_skpd):
-    return make_user("contact", skpd=make_skpd(name="Dinas Kesehatan"), name="Operator Dinkes")
-
-
-@pytest.fixture
-def other_contact(cycle, make_user, make_skpd):
-    return make_user("contact", skpd=make_skpd(name="Dinas Pendidikan"), name="Operator Disdik")
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user("staff", name="Staf Bappeda")
-
-
-@pytest.fixture
-def innovation(cycle, contact):
-    inn = create_innovation(contact.skpd, cycle, {"name": "Sistem Antrean Puskesmas",
-                                                  "main_urusan": "Kesehatan"}, contact)
-    db.session.commit()
-    return inn
-
-
-@pytest.fixture
-def login(app):
-    """A fresh client logged in as ``user`` (several people at once need several clients)."""
-
-    def login_(user):
-        client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)[:300]
-        return client
-
-    from conftest import PASSWORD
-    return login_
 
 
 def item_of(innovation, code):

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from sqlalchemy import event, func, select
 
-from clinic.catalogue.services import load_catalogue, make_current
+from clinic.catalogue.services import load_catalogue
 from clinic.extensions import db
 from clinic.reporting import projection
 from clinic.reporting.models import Evidence, ItemStatus, ReportItem
@@ -17,15 +17,6 @@ from clinic.reporting.services import (
 )
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue"
-
-
-@pytest.fixture
-def cycle(app):
-    data = yaml.safe_load((CATALOGUE / "iid-2026.yaml").read_text(encoding="utf-8"))
-    cycle = load_catalogue(data, 2026)
-    make_current(cycle)
-    db.session.commit()
-    return cycle
 
 
 @pytest.fixture

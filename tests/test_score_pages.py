@@ -1,16 +1,13 @@
 """The score pages (/score/, /score/skpd/<id>) and the contact's to-do list."""
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import yaml
 from flask import render_template
 from sqlalchemy import event
 
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle
-from clinic.catalogue.services import load_catalogue, make_current
 from clinic.extensions import db
 from clinic.reporting import projection, scoring
 from clinic.reporting.models import ItemStatus
@@ -21,17 +18,7 @@ from clinic.reporting.services import (
 )
 from clinic.reporting.todo import ranked_fixes, todo_for_contact
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue"
 IN_WINDOW = date(2025, 3, 1)
-
-
-@pytest.fixture
-def cycle(app):
-    data = yaml.safe_load((CATALOGUE / "iid-2026.yaml").read_text(encoding="utf-8"))
-    cycle = load_catalogue(data, 2026)
-    make_current(cycle)
-    db.session.commit()
-    return cycle
 
 
 def item_of(innovation, code):
