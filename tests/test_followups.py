@@ -389,3 +389,14 @@ def test_carried_over_panel_shows_a_contact_only_their_own_skpds_tasks(app, worl
         everything = render_template("followups/_carried_over.html", carried_tasks=tasks)
     assert "Unggah SK inovasi" in own and "Milik SKPD B" not in own
     assert "Milik SKPD B" in everything
+
+
+def test_overdue_badge_counts_days_in_english_too(app, world):
+    world.staff.locale = "en"
+    db.session.commit()
+    with time_machine.travel(datetime(2026, 7, 22, 2, tzinfo=timezone.utc), tick=False):
+        page = text(client_as(app, world.staff).get("/tindak-lanjut/"))
+        assert "1 day overdue" in page  # due 21 July
+    with time_machine.travel(datetime(2026, 7, 24, 2, tzinfo=timezone.utc), tick=False):
+        page = text(client_as(app, world.staff).get("/tindak-lanjut/"))
+        assert "3 days overdue" in page and "Terlambat" not in page
