@@ -39,6 +39,26 @@ OUTBOX_STATUS_LABELS = {
 }
 
 
+OUTBOX_KIND_LABELS = {
+    "invitation": _l("Undangan akun"),
+    "password_reset": _l("Atur ulang kata sandi"),
+    "item_returned": _l("Butir dikembalikan"),
+    "session_invitation": _l("Undangan sesi"),
+    "session_cancelled": _l("Pembatalan sesi"),
+    "session_notes": _l("Notulen"),
+    "session_reminder": _l("Pengingat sesi"),
+    "followup_assigned": _l("Tindak lanjut baru"),
+    "digest": _l("Ringkasan harian"),
+    "deadline_countdown": _l("Hitung mundur tenggat"),
+    "escalation": _l("Eskalasi"),
+    "monday_summary": _l("Ringkasan mingguan"),
+}
+
+
+def outbox_kind_label(kind):
+    return OUTBOX_KIND_LABELS.get(kind, kind)
+
+
 def outbox_status_label(status):
     return OUTBOX_STATUS_LABELS.get(status, status)
 

@@ -62,6 +62,7 @@ def template_globals():
         "nav_items": navigation.nav_items(current_user, request.endpoint) if current_user else [],
         "role_label": navigation.role_label,
         "outbox_status_label": navigation.outbox_status_label,
+        "outbox_kind_label": navigation.outbox_kind_label,
     }
 
 

@@ -254,6 +254,7 @@ def test_outbox_pages_show_rows_to_staff(client, auth, make_user):
     auth.login_as(make_user("staff"))
     listing = client.get("/admin/outbox/").get_data(as_text=True)
     assert contact.email in listing and "Pengingat &lt;b&gt;tebal&lt;/b&gt;" in listing
+    assert "Atur ulang kata sandi</td>" in listing  # the kind in words, not its code
     page = client.get(f"/admin/outbox/{row.id}").get_data(as_text=True)
     assert f'sandbox src="/admin/outbox/{row.id}/html"' in page
     assert row.message_id.replace("<", "&lt;").replace(">", "&gt;") in page
