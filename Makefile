@@ -39,9 +39,16 @@ dev-setup: $(VENV)/.dev-installed translations
 test: dev-setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/browser tests
 
-# The browser suite drives the real UI in Debian's headless Chromium (package `chromium`).
+# The browser suite drives the real UI in Debian's headless Chromium (package `chromium`),
+# installed here when missing and we may (root with apt-get, as on the CI machine).
 test-browser: dev-setup
-	@if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM_PATH" ]; then \
+	@if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM_PATH" ] && [ "$$(id -u)" = 0 ] \
+	    && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser suite"; \
+	  apt-get install -y -q chromium >/dev/null 2>&1 \
+	    || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; \
+	fi; \
+	if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM_PATH" ]; then \
 	  echo "chromium not installed (apt-get install chromium): browser suite skipped"; \
 	  [ "$$CI" != "true" ] || exit 1; exit 0; fi; \
 	$(BIN)/python -m pytest $(PYTEST_ARGS) tests/browser
