@@ -32,9 +32,10 @@ def create_app(config_class=None, overrides=None):
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    from clinic import web
+    from clinic import log_redaction, web
 
     web.init_app(app)
+    log_redaction.init_app(app)
     from clinic.reminders.scheduler import start_embedded
 
     start_embedded(app)

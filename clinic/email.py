@@ -16,13 +16,17 @@ def _msgid_domain():
 
 
 def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_key=None,
-               send_after=None, cc=None, attachments=None, **context):
+               send_after=None, cc=None, attachments=None, secret_links=(), **context):
     """Render ``templates/email/<kind>.txt`` and ``.html`` and add an outbox row.
 
     The row joins the caller's transaction: it is delivered only if the caller commits.
     ``subject`` is a lazy string, rendered in the recipient's language like the bodies.
     ``attachments`` is a list of ``{"filename", "content_type", "data"}`` with text data.
+    ``secret_links`` names the links (``secret_link(name)`` placeholders in the context) that
+    delivery makes at send time; a mail with one goes to its recipient only, never in copy.
     """
+    if secret_links and cc:
+        raise ValueError("a mail carrying a secret link is sent to its recipient only")
     locale = locale or getattr(recipient, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     to_email = to_email or recipient.email
     context.setdefault("recipient", recipient)
@@ -44,6 +48,7 @@ def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_k
         message_id=make_msgid(domain=_msgid_domain()),
         send_after=send_after or utcnow(),
         attachments=attachments or None,
+        secret_links=",".join(sorted(secret_links)) or None,
     )
     db.session.add(row)
     return row

@@ -42,7 +42,9 @@ def handle_csrf(exc):
 
 def handle_unexpected(exc):
     db.session.rollback()
-    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    # The route's pattern, not the path: a path may carry a token (reset, feed, unsubscribe).
+    route = request.url_rule.rule if request.url_rule else "(no route)"
+    logger.exception("Unhandled error on %s %s", request.method, route)
     return render_error(500)
 
 

@@ -31,6 +31,7 @@ from clinic.coaching.models import (
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.reminders.models import Notification
+from clinic.reminders.delivery import build_message
 from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
 from clinic.reporting.services import (
@@ -200,6 +201,11 @@ class AuthActions:
 
 
 @pytest.fixture
+def delivered_text(row):
+    """The plain text of an outbox row as delivery builds it, its secret links made now."""
+    return build_message(row).body
+
+
 def auth(client):
     return AuthActions(client)
 

@@ -8,7 +8,7 @@ from clinic.audit import AuditEvent
 from clinic.auth.models import User
 from clinic.extensions import db
 from clinic.reminders.models import Notification
-from conftest import AuthActions
+from conftest import AuthActions, delivered_text
 
 NEW_PASSWORD = "Sungai-Martapura-2026"
 
@@ -116,7 +116,7 @@ def test_invite_creates_account_and_outbox_row_with_a_working_link(app, client, 
     assert _events("invitation_sent")[0].object_id == str(user.id)
     mail, = _outbox("rahmat@brin.example.go.id")
     assert mail.kind == "invitation" and mail.status == "pending"
-    link = re.search(r"http://localhost(/invitation/\S+)", mail.body_text).group(1)
+    link = re.search(r"http://localhost(/invitation/\S+)", delivered_text(mail)).group(1)
 
     visitor = app.test_client()
     assert visitor.get(link).status_code == 200
@@ -329,7 +329,8 @@ def test_resend_invitation_only_without_password(client, as_admin, make_user):
 def test_changing_email_voids_links_sent_to_the_old_address(app, client, as_admin):
     client.post("/admin/users/new", data=_form(email="salah@example.go.id"))
     user = _user("salah@example.go.id")
-    link = re.search(r"http://localhost(/invitation/\S+)", _outbox("salah@example.go.id")[0].body_text).group(1)
+    mail = _outbox("salah@example.go.id")[0]
+    link = re.search(r"http://localhost(/invitation/\S+)", delivered_text(mail)).group(1)
     client.post(f"/admin/users/{user.id}/edit", data=_form(email="benar@example.go.id"))
     assert _user("benar@example.go.id") is not None
     response = app.test_client().get(link)

@@ -1,7 +1,7 @@
 """Delivery edge cases over a real SMTP server on loopback: partial refusals, one-click
 unsubscribe headers, a crash between send and commit, two senders draining one outbox."""
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from clinic.email import send_email
 from clinic.extensions import db
-from clinic.reminders import delivery
+from clinic.reminders import delivery, preferences
 from clinic.reminders.delivery import STALE_CLAIM, deliver_pending
 from clinic.reminders.models import Notification, OutboxStatus
+from clinic.secret_links import secret_link
 from tests.smtp_sink import MAIL, free_port
 from tests.test_outbox import START
 
@@ -55,15 +56,21 @@ def test_refused_main_recipient_fails_without_resending_to_the_copy(make_user, s
     assert [m["rcpt_tos"] for m in sink.messages] == [[staff.email]]
 
 
-def test_unsubscribe_url_becomes_one_click_headers(make_user, sink):
-    user = make_user()
-    row = _mail(user)
-    row.unsubscribe_url = "http://localhost/berhenti-langganan/abc"
+def test_unsubscribe_link_is_made_at_send_time_with_one_click_headers(make_user, make_skpd,
+                                                                      sink):
+    user = make_user("contact", skpd=make_skpd())
+    row = send_email("deadline_countdown", user, "7 hari lagi", secret_links=["unsubscribe"],
+                     unsubscribe_url=secret_link("unsubscribe"), days=7,
+                     deadline=date(2026, 7, 31), fixes=[], points=0, link="http://localhost/")
     db.session.commit()
+    assert "/berhenti-langganan/" not in row.body_text + row.body_html
     deliver_pending()
     (received,) = sink.messages
     message = received["message"]
-    assert message["List-Unsubscribe"] == "<http://localhost/berhenti-langganan/abc>"
+    link = message["List-Unsubscribe"].strip("<>")
+    assert link.startswith("http://localhost/berhenti-langganan/")
+    assert preferences.read_token(link.rsplit("/", 1)[1]) == (user, "deadline_countdown")
+    assert link in message.get_body(("plain",)).get_content()
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 

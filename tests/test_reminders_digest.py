@@ -82,8 +82,10 @@ def test_digest_content_returned_first_tasks_sessions_deadline(full):
     assert "Selasa, 7 Juli 2026 09.00 WITA" in body
     assert f"http://localhost/items/{full.item.id}" in body
     assert "Unggah SK inovasi" not in body  # due far later than digest_task_days
-    assert row.unsubscribe_url and row.unsubscribe_url in body and row.unsubscribe_url in (
-        row.body_html)
+    # The one-click link is made at delivery (clinic.secret_links); the row keeps a placeholder.
+    assert row.links == {"unsubscribe"}
+    assert "[[secret:unsubscribe]]" in body and "[[secret:unsubscribe]]" in row.body_html
+    assert "/berhenti-langganan/" not in body + row.body_html
 
 
 def test_check_17_a_digest_mentions_only_the_contacts_own_skpd(full):

@@ -180,7 +180,7 @@ def test_session_reminders_day_before_and_two_hours_before(city):
         f"session:{city.session.id}:{user.id}:{label}:{iso}"
         for user in (city.contact, city.trainer) for label in ("day_before", "hours_before"))
     row = next(r for r in rows("session_reminder") if r.recipient_id == city.contact.id)
-    assert "Selasa, 7 Juli 2026 09.00 WITA" in row.body_text and row.unsubscribe_url
+    assert "Selasa, 7 Juli 2026 09.00 WITA" in row.body_text and row.links == {"unsubscribe"}
     assert {r.to_email for r in rows("session_reminder")} == {city.contact.email,
                                                               city.trainer.email}
 
@@ -272,7 +272,7 @@ def test_countdown_on_the_configured_days_only(city):
     assert row.recipient_id == city.contact.id  # SKPD B has nothing missing
     assert row.dedupe_key == f"countdown:{city.cycle.id}:14:{city.contact.id}"
     assert "14 hari lagi" in row.subject and "SID-1" in row.body_text
-    assert "poin indeks" in row.body_text and row.unsubscribe_url
+    assert "poin indeks" in row.body_text and row.links == {"unsubscribe"}
     city.cycle.countdown_days = [5]
     db.session.commit()
     assert run(at(date(2026, 6, 23)))["deadline_countdown"] == 0  # 7: no longer a step
@@ -294,7 +294,7 @@ def test_escalation_to_the_head_with_staff_in_cc_once_a_week(city, make_user):
     assert row.to_email == "kepala@dinas-pertama.example"
     assert set(row.cc.split(", ")) == {city.staff.email, second_staff.email}
     assert row.dedupe_key == f"escalation:{city.skpd.id}:2026-W28"
-    assert row.unsubscribe_url is None and "Berhenti berlangganan" not in row.body_text
+    assert row.secret_links is None and "Berhenti berlangganan" not in row.body_text
     assert "Unggah SK inovasi" in row.body_text and "Kepala Dinas Pertama" in row.body_text
     assert run(at(date(2026, 7, 13)))["escalation"] == 1  # the next week again
     assert keys("escalation")[-1] == f"escalation:{city.skpd.id}:2026-W29"

@@ -11,6 +11,7 @@ from clinic.auth.models import User, password_hasher
 from clinic.auth.passwords import INVITE, RESET, make_token
 from clinic.db_types import utcnow
 from clinic.email import absolute_url, send_email
+from clinic.secret_links import register_secret_link, secret_link
 from clinic.extensions import db
 
 
@@ -58,21 +59,37 @@ def authenticate(email, password):
 
 
 def send_invitation(user, actor=None):
-    token = make_token(user, INVITE)
     user.invited_at = utcnow()
     send_email(
         "invitation", user, _l("Undangan Klinik Inovasi: atur kata sandi Anda"),
-        link=absolute_url("auth.accept_invitation", token=token),
-        inviter=actor,
+        link=secret_link(INVITE_LINK), secret_links=[INVITE_LINK], inviter=actor,
     )
 
 
 def send_password_reset(user):
-    token = make_token(user, RESET)
     send_email(
         "password_reset", user, _l("Atur ulang kata sandi Klinik Inovasi"),
-        link=absolute_url("auth.reset_password", token=token),
+        link=secret_link(RESET_LINK), secret_links=[RESET_LINK],
     )
+
+
+def _password_link(endpoint, purpose):
+    def make(notification):
+        # Made at send time for the account's current owner of that address only: a link is
+        # never stored, and a mail queued before an address change or a deactivation is dead.
+        user = notification.recipient
+        if (user is None or not user.is_active
+                or normalise_email(user.email) != normalise_email(notification.to_email)):
+            return None
+        return absolute_url(endpoint, token=make_token(user, purpose))
+
+    return make
+
+
+RESET_LINK = "password_reset"
+INVITE_LINK = "invitation"
+register_secret_link(RESET_LINK, _password_link("auth.reset_password", RESET))
+register_secret_link(INVITE_LINK, _password_link("auth.accept_invitation", INVITE))
 
 
 def set_password(user, password, actor=None, action="password_changed", ip=None):

@@ -9,6 +9,7 @@ from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import select, update
 
 from clinic.db_types import utcnow
+from clinic.secret_links import SecretLinkUnavailable, fill_secret_links
 from clinic.extensions import db
 from clinic.reminders.models import Notification, OutboxStatus
 
@@ -59,17 +60,19 @@ def backoff(attempts):
 
 
 def build_message(row):
+    """The message of an outbox row, its secret links made now (they are never stored)."""
+    body_text, body_html, links = fill_secret_links(row)
     msg = Message(
         subject=row.subject,
         recipients=[row.to_email],
         cc=[a.strip() for a in (row.cc or "").split(",") if a.strip()],
-        body=row.body_text,
-        html=row.body_html,
+        body=body_text,
+        html=body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
-    if row.unsubscribe_url:
+    if "unsubscribe" in links:
         # RFC 2369 / RFC 8058: mail clients offer a one-click unsubscribe button.
-        msg.extra_headers = {"List-Unsubscribe": f"<{row.unsubscribe_url}>",
+        msg.extra_headers = {"List-Unsubscribe": f"<{links['unsubscribe']}>",
                              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     for attachment in row.attachments or ():
         msg.attach(attachment["filename"], attachment["content_type"],
@@ -178,6 +181,11 @@ def _send_one(connection, row, now):
         )
     except BadHeaderError as exc:
         _fail(row, exc, now, permanent=True)
+        return "failed"
+    except SecretLinkUnavailable as exc:
+        # The account the link is for is gone or deactivated: nothing to send any more.
+        _fail(row, f"link {exc} unavailable: the recipient's account is no longer active",
+              now, permanent=True)
         return "failed"
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]

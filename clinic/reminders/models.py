@@ -33,8 +33,9 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(255))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    # One-click unsubscribe URL of a non-mandatory kind (List-Unsubscribe header and footer).
-    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    # Names of the links made at send time (clinic.email.secret_link), comma-separated: a
+    # password reset, an invitation or the one-click unsubscribe link never rests here.
+    secret_links: Mapped[str | None] = mapped_column(String(120))
     # [{"filename": ..., "content_type": ..., "data": text}], e.g. an invitation's .ics
     attachments: Mapped[list | None] = mapped_column(JSON)
     # A unique key per reminder decision, so a second pass cannot write the same row twice.
@@ -49,6 +50,16 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recipient = relationship("User")
+
+    @property
+    def links(self):
+        """The secret links this row carries, by name."""
+        return set(filter(None, (self.secret_links or "").split(",")))
+
+    @property
+    def grants_access(self):
+        """Whether delivery adds a link that lets its holder into the recipient's account."""
+        return bool(self.links - {"unsubscribe"})
 
     def __repr__(self):
         return f"<Notification {self.id} {self.kind} {self.status}>"

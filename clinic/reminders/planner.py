@@ -79,13 +79,12 @@ def write(kind, recipient, subject, dedupe_key, **context):
     """Add one outbox row inside a SAVEPOINT; False if the key was already planned."""
     if _planned(dedupe_key):
         return False
-    url = preferences.unsubscribe_url(recipient, kind)
+    link = preferences.unsubscribe_link(recipient, kind)
     context.setdefault("url", absolute_url)  # links in templates rendered outside requests
     try:
         with db.session.begin_nested():
-            row = send_email(kind, recipient, subject, dedupe_key=dedupe_key,
-                             unsubscribe_url=url, **context)
-            row.unsubscribe_url = url
+            send_email(kind, recipient, subject, dedupe_key=dedupe_key, unsubscribe_url=link,
+                       secret_links=[preferences.UNSUBSCRIBE_LINK] if link else (), **context)
             db.session.flush()
     except IntegrityError:
         # Another run wrote the same key between our check and our insert: already planned.

@@ -9,6 +9,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from clinic.auth.models import User
+from clinic.email import absolute_url
+from clinic.secret_links import register_secret_link, secret_link
 from clinic.extensions import db
 
 SALT = "clinic-unsubscribe"
@@ -16,6 +18,7 @@ SALT = "clinic-unsubscribe"
 MANDATORY_KINDS = ("session_invitation", "session_cancelled", "item_returned", "escalation")
 OPTIONAL_KINDS = ("digest", "session_reminder", "deadline_countdown", "monday_summary")
 FREQUENCIES = ("daily", "weekly", "off")
+UNSUBSCRIBE_LINK = "unsubscribe"
 
 
 def _serializer():
@@ -42,11 +45,22 @@ def read_token(token):
 
 def unsubscribe_url(user, kind):
     """The absolute one-click link of ``kind`` for ``user`` (None for mandatory kinds)."""
-    from clinic.email import absolute_url
-
     if kind not in OPTIONAL_KINDS or getattr(user, "id", None) is None:
         return None
     return absolute_url("unsubscribe.confirm", token=make_token(user, kind))
+
+
+def unsubscribe_link(user, kind):
+    """The placeholder of the one-click link in a mail of ``kind`` (None for mandatory kinds).
+
+    Delivery makes the link itself at send time, so the outbox never holds a usable token.
+    """
+    return secret_link(UNSUBSCRIBE_LINK) if unsubscribe_url(user, kind) else None
+
+
+register_secret_link(UNSUBSCRIBE_LINK,
+                     lambda notification: unsubscribe_url(notification.recipient,
+                                                          notification.kind))
 
 
 def wants(user, kind):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from clinic.access import roles_required
+from clinic.secret_links import describe_secret_links
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.reminders import bp, services
@@ -35,18 +36,24 @@ def outbox():
     )
 
 
+def _shown(text):
+    # The stored bodies hold placeholders, never links; say what delivery adds in their place.
+    return describe_secret_links(text, _("[tautan rahasia, dibuat saat dikirim]"))
+
+
 @bp.route("/<int:notification_id>")
 @roles_required("admin", "staff")
 def message(notification_id):
     row = db.session.get(Notification, notification_id) or abort(404)
-    return render_template("reminders/message.html", row=row)
+    return render_template("reminders/message.html", row=row, body_text=_shown(row.body_text),
+                           may_change=services.may_change(row, current_user))
 
 
 @bp.route("/<int:notification_id>/html")
 @roles_required("admin", "staff")
 def message_html(notification_id):
     row = db.session.get(Notification, notification_id) or abort(404)
-    response = current_app.response_class(row.body_html or "", mimetype="text/html")
+    response = current_app.response_class(_shown(row.body_html) or "", mimetype="text/html")
     # Shown inside a sandboxed frame of the message page; no scripts, no same-origin access.
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
@@ -60,6 +67,8 @@ def message_html(notification_id):
 @roles_required("admin", "staff")
 def resend(notification_id):
     row = db.session.get(Notification, notification_id) or abort(404)
+    if not services.may_change(row, current_user):
+        abort(403)
     if row.status not in (OutboxStatus.FAILED, OutboxStatus.CANCELLED):
         flash(_("Hanya e-mail yang gagal atau dibatalkan yang dapat dikirim ulang."), "warning")
     else:
@@ -73,6 +82,8 @@ def resend(notification_id):
 @roles_required("admin", "staff")
 def cancel(notification_id):
     row = db.session.get(Notification, notification_id) or abort(404)
+    if not services.may_change(row, current_user):
+        abort(403)
     if row.status != OutboxStatus.PENDING:
         flash(_("Hanya e-mail yang masih menunggu yang dapat dibatalkan."), "warning")
     else:

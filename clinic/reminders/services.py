@@ -27,6 +27,19 @@ def outbox_backlog():
     return counts
 
 
+def may_change(row, user):
+    """Whether ``user`` may cancel or resend ``row``.
+
+    Nobody cancels or resends a mail that carries an access link for someone else (cancelling
+    a reset would keep it from its owner, who can ask for a new one), and only an admin touches
+    mail addressed to an admin.
+    """
+    if row.grants_access and row.recipient_id != user.id:
+        return False
+    recipient_role = row.recipient.role if row.recipient is not None else None
+    return recipient_role != "admin" or user.role == "admin"
+
+
 def resend(row, actor, ip=None):
     """Queue a failed or cancelled row again, keeping its Message-ID."""
     row.status = OutboxStatus.PENDING
