@@ -9,8 +9,10 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
+from clinic.auth.models import User
 from clinic.auth.passwords import INVITE, RESET, user_for_token
 from clinic.auth.services import send_invitation
 from clinic.email import send_email
@@ -188,3 +190,17 @@ def test_the_migration_scrubs_links_written_before_it():
     assert found == {"password_reset", "unsubscribe"}
     assert "eyJ" not in scrubbed and "[[secret:password_reset]] dalam" in scrubbed
     assert 'href="[[secret:unsubscribe]]"' in scrubbed
+
+
+def test_the_stored_calendar_feed_key_opens_nothing(app, client, world):
+    stored = db.session.execute(
+        select(User.__table__.c.calendar_token).where(User.id == world.contact.id)).scalar_one()
+    assert stored and stored not in world.contact.calendar_token
+    assert client.get(f"/coaching/feed/{stored}.ics").status_code == 404
+    assert client.get(f"/coaching/feed/{world.contact.calendar_token}.ics").status_code == 200
+    forged = URLSafeSerializer("not-the-app-key", salt="calendar-feed").dumps(
+        [world.contact.id, stored])
+    assert client.get(f"/coaching/feed/{forged}.ics").status_code == 404
+    world.contact.is_active = False
+    db.session.commit()
+    assert client.get(f"/coaching/feed/{world.contact.calendar_token}.ics").status_code == 404

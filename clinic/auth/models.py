@@ -1,17 +1,23 @@
 """User accounts, roles and password storage."""
 from datetime import datetime
+import hmac
 import secrets
 
 from argon2 import PasswordHasher
 from flask import current_app
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db_types import UTCDateTime, utcnow
 from clinic.extensions import db
 
+
+
+def _feed_serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="calendar-feed")
 
 
 def password_hasher():
@@ -58,8 +64,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Flask-Login's alternative id: rotating it ends every session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
-    # Secret of the personal calendar feed URL; regenerating it revokes the old URL.
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Key of the personal calendar feed: the URL's token is signed from it with SECRET_KEY, so
+    # the stored value alone opens nothing. A new key revokes the old URL.
+    calendar_feed_key: Mapped[str | None] = mapped_column("calendar_token", String(64),
+                                                          unique=True)
     # Daily digest: "daily", "weekly" (Mondays) or "off" (invitations and notices still come).
     digest_frequency: Mapped[str] = mapped_column(String(8), default="daily",
                                                   server_default="daily")
@@ -112,6 +120,31 @@ class User(UserMixin, db.Model):
     @property
     def is_trainer(self):
         return self.role == Role.TRAINER
+
+    @property
+    def calendar_token(self):
+        """The token of the feed URL (``/coaching/feed/<token>.ics``), or None without a feed."""
+        if not self.calendar_feed_key:
+            return None
+        return _feed_serializer().dumps([self.id, self.calendar_feed_key])
+
+    @calendar_token.setter
+    def calendar_token(self, key):
+        # Assigning gives the feed a new key (the URL's token is derived from it).
+        self.calendar_feed_key = key
+
+    @classmethod
+    def for_calendar_token(cls, token):
+        """The active user whose feed URL carries ``token``, or None."""
+        try:
+            user_id, key = _feed_serializer().loads(token)
+        except (BadSignature, TypeError, ValueError):
+            return None
+        user = db.session.get(cls, user_id) if type(user_id) is int else None
+        if (user is None or not user.is_active or not user.calendar_feed_key
+                or not hmac.compare_digest(str(key), user.calendar_feed_key)):
+            return None
+        return user
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"

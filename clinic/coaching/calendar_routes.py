@@ -104,8 +104,8 @@ def _query(view, filters):
 
 @bp.route("/feed/<token>.ics", methods=["GET"])
 def feed(token):
-    user = db.session.scalar(select(User).where(User.calendar_token == token))
-    if user is None or not user.is_active or not token:
+    user = User.for_calendar_token(token)
+    if user is None:
         abort(404)
     sessions, tasks = feed_items(user, today_local())
     events = [ics.due_date_event(uid=f"task-{task.id}@klinik-inovasi", on=task.due_on,
@@ -125,8 +125,8 @@ def feed(token):
 @login_required
 def feed_regenerate():
     user = current_user._get_current_object()
-    had_token = user.calendar_token is not None
-    user.calendar_token = secrets.token_urlsafe(32)
+    had_token = user.calendar_feed_key is not None
+    user.calendar_feed_key = secrets.token_urlsafe(32)
     audit.record("calendar_token_regenerated" if had_token else "calendar_token_created",
                  actor=user, obj=user, summary=user.email, ip=client_ip())
     db.session.commit()
