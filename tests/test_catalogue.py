@@ -312,3 +312,44 @@ def test_a_later_copy_of_a_file_loads_into_its_own_cycle(loaded):
     cycle = services.load_catalogue(data, 2028)
     db.session.commit()
     assert len(cycle.indicators) == 40 and count(Cycle) == 3
+
+
+@pytest.mark.parametrize("raw", [
+    b"a: &x 1\nb: *x\n",
+    b"levels: &labels [Ada]\n",
+    b"- *undefined\n",
+])
+def test_yaml_anchors_and_aliases_are_refused(app, raw):
+    with pytest.raises(CatalogueError) as info, app.test_request_context():
+        services.read_catalogue_file(io.BytesIO(raw))
+    with app.test_request_context():
+        assert "alias" in str(info.value) and "baris 1" in str(info.value)
+
+
+def test_echoed_values_are_checked_and_cut(app):
+    """A value of any type or length appears in a message as at most a short quote."""
+    nested = [["x" * 100] * 100] * 100  # shared, as an alias would build it
+    with app.test_request_context():
+        problems = services.validate_catalogue(
+            {"format": nested, "cycle": {"year": "Y" * 10_000, "timezone": nested,
+                                         "count_cap": "C" * 10_000,
+                                         "target_predicate": "T" * 10_000},
+             "indicators": [{"code": nested, "weight": {"w": nested}, "number": 1},
+                            {"code": "K" * 10_000, "number": "N" * 10_000}]},
+            2026)
+        texts = [str(p) for p in problems]
+    assert texts and max(len(t) for t in texts) < 300, max(texts, key=len)[:300]
+    assert any("Y" * 30 + "…" in t for t in texts)
+
+
+def test_odd_types_where_names_are_looked_up_give_messages(app):
+    with app.test_request_context():
+        problems = services.validate_catalogue(
+            {"format": services.FORMAT, "cycle": {
+                "target_predicate": [["Juara"]], "timezone": ["Asia/Makassar"],
+                "internal_deadline": [2026, 1, 1],
+                "predicate_bands": [{"name": ["A"], "floor": 10}, {"name": "B", "floor": [1]}]}},
+            2026)
+        text = " | ".join(str(p) for p in problems)
+    assert "cycle target_predicate: harus berupa teks." in text
+    assert "bukan zona waktu" in text and "bukan tanggal" in text and "bukan angka" in text

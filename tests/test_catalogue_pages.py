@@ -543,3 +543,57 @@ def test_create_form_tolerates_tampered_choices(client, staff, cycle):
         cycle, timezone="Europe/Paris"))
     assert "Pilih salah satu pilihan yang tersedia." in body(response)
     assert db.session.scalar(select(func.count()).select_from(Cycle)) == 1
+
+
+# ---------------------------------------------------------------- amplified error messages
+
+def _nested_aliases(levels=6):
+    """A 'billion laughs' file: each level holds nine aliases of the one before."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghij"[:levels + 1]
+    for before, name in zip(names, names[1:]):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{before}"] * 9) + "]")
+    lines.append(f"format: *{names[-1]}")
+    lines.append(f"cycle: {{year: *{names[-1]}, name: *{names[-1]}}}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _import(client, cycle, raw):
+    return client.post(f"/admin/cycles/{cycle.id}/import", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(raw), "x.yaml")})
+
+
+def test_nested_yaml_aliases_are_refused_with_a_small_page(client, staff, cycle):
+    raw = _nested_aliases()
+    assert len(raw) < 400
+    response = _import(client, cycle, raw)
+    assert response.status_code == 200
+    assert len(response.get_data()) < 30_000
+    assert "alias" in body(response) and "lol" not in body(response)
+    response = client.post("/admin/cycles/new", content_type="multipart/form-data", data={
+        "year": "2027", "source": "file", "file": (io.BytesIO(raw), "x.yaml")})
+    assert response.status_code == 200 and len(response.get_data()) < 30_000
+    assert db.session.scalar(select(func.count()).select_from(Cycle)) == 1
+
+
+def test_long_values_are_cut_in_the_messages_of_an_import(client, staff, cycle):
+    data = read("iid-2026.yaml")
+    data["indicators"][0]["weight"] = "W" * 10_000
+    data["indicators"][1]["code"] = "K" * 10_000
+    data["cycle"]["timezone"] = "Z" * 10_000
+    response = _import(client, cycle, yaml.safe_dump(data, allow_unicode=True).encode())
+    page = body(response)
+    assert response.status_code == 200 and "tidak ada yang diubah" in page
+    assert len(page) < 60_000
+    for cut in ("W" * 40 + "…", "K" * 40 + "…", "Z" * 40 + "…"):
+        assert cut in page, cut
+    assert "W" * 100 not in page and "K" * 100 not in page and "Z" * 100 not in page
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_and_counts_the_rest(client, staff,
+                                                                               cycle):
+    raw = yaml.safe_dump({"format": services.FORMAT, "indicators": [1] * 20_000}).encode()
+    page = body(_import(client, cycle, raw))
+    assert "Indikator ke-1:" in page and "Indikator ke-20000:" not in page
+    assert "masalah lainnya" in page
+    assert len(page) < 60_000

@@ -19,10 +19,11 @@ from sqlalchemy.orm import selectinload
 from clinic import audit
 from clinic.catalogue.models import ASPECTS, Cycle, Indicator, IndicatorLevel, PredicateBand
 from clinic.extensions import db
+from clinic.quoting import clip
 
 FORMAT = "klinik-inovasi/catalogue-1"
-MAX_FILE_BYTES = 1024 * 1024
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when built with it
+MAX_FILE_BYTES = 256 * 1024  # ten times a full catalogue (about 24 KB)
+MAX_PROBLEMS = 50  # listed on the page; the rest are counted
 MAX_LEVELS = 5
 MAX_AMOUNT = Decimal("9999.99")  # Numeric(6, 2) columns: weights, floors, points per innovation
 BASIC_SERVICE_TOTAL = 6
@@ -62,6 +63,31 @@ class CatalogueError(ValueError):
         return "; ".join(str(p) for p in self.problems)
 
 
+class AliasRefused(yaml.YAMLError):
+    """A YAML anchor or alias in a catalogue file; ``mark`` says where."""
+
+    def __init__(self, mark):
+        super().__init__(mark)
+        self.mark = mark
+
+
+class CatalogueLoader(yaml.SafeLoader):
+    """The safe YAML loader without anchors and aliases (&name, *name).
+
+    A catalogue has no use for them, and nested aliases let a few hundred bytes expand into
+    gigabytes ("billion laughs") before any check can look at the values.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise AliasRefused(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+SAFE_LOADER = CatalogueLoader
+
+
 class CycleError(ValueError):
     """Refused edit of a cycle or indicator; ``errors`` maps a form field name to messages."""
 
@@ -84,6 +110,8 @@ def parse_decimal(value):
         raise ValueError(value)
     if isinstance(value, int):
         return Decimal(value)
+    if not isinstance(value, (str, float, Decimal)):
+        raise ValueError(value)  # a list or mapping is no number, and its str() may be huge
     text = repr(value) if isinstance(value, float) else str(value)
     text = text.strip().replace(" ", "")
     if "," in text and "." in text:
@@ -208,7 +236,8 @@ def band_problems(bands):
     for name, floor in bands:
         # Compared without case: MariaDB's collation would treat them as the same name anyway.
         if name.casefold() in names:
-            problems.append(_l("Nama predikat '%(name)s' dipakai lebih dari sekali.", name=name))
+            problems.append(_l("Nama predikat '%(name)s' dipakai lebih dari sekali.",
+                               name=clip(name)))
         names.add(name.casefold())
         if floor is not None and floor in floors:
             problems.append(_l("Batas bawah %(floor)s dipakai lebih dari satu predikat.",
@@ -251,7 +280,7 @@ def check_cycle(values, bands, cycle=None):
     if target and target not in {name for name, _ in bands}:
         add("target_predicate",
             _l("Target predikat '%(target)s' tidak ada di daftar predikat di bawah.",
-               target=target))
+               target=clip(target)))
     return errors
 
 
@@ -515,7 +544,12 @@ def read_catalogue_file(stream, limit=MAX_FILE_BYTES):
     except UnicodeDecodeError as exc:
         raise CatalogueError([_l("Berkas harus berupa teks UTF-8 (YAML).")]) from exc
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return yaml.load(text, Loader=CatalogueLoader)
+    except AliasRefused as exc:
+        raise CatalogueError([_l(
+            "Berkas memakai anchor atau alias YAML (&nama, *nama) di baris %(line)s. Tulis "
+            "setiap nilai lengkap di tempatnya; anchor dan alias tidak diterima.",
+            line=exc.mark.line + 1)]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -524,7 +558,7 @@ def read_catalogue_file(stream, limit=MAX_FILE_BYTES):
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # The YAML loader builds dates and numbers itself (e.g. 2026-02-30 is refused here).
         raise CatalogueError([_l("Berkas berisi nilai yang tidak dapat dibaca: %(error)s",
-                                 error=str(exc)[:120])]) from exc
+                                 error=clip(exc))]) from exc
 
 
 def _is_int(value):
@@ -547,14 +581,15 @@ def _int(value, where, problems, low, high):
         return
     if not _is_int(value) or not low <= value <= high:
         problems.append(_l("%(where)s: '%(value)s' harus bilangan bulat %(low)s sampai %(high)s.",
-                           where=where, value=value, low=low, high=high))
+                           where=where, value=clip(value), low=low, high=high))
 
 
 def _decimal(value, where, problems, minimum=Decimal(0), maximum=MAX_AMOUNT):
     try:
         result = parse_decimal(value)
     except ValueError:
-        problems.append(_l("%(where)s: '%(value)s' bukan angka.", where=where, value=value))
+        problems.append(_l("%(where)s: '%(value)s' bukan angka.", where=where,
+                           value=clip(value)))
         return None
     problem = amount_problem(result, minimum, maximum)
     if problem:
@@ -570,10 +605,12 @@ def _date(value, where, problems):
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value))
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         problems.append(_l("%(where)s: '%(value)s' bukan tanggal (TTTT-BB-HH).",
-                           where=where, value=value))
+                           where=where, value=clip(value)))
         return None
 
 
@@ -605,9 +642,12 @@ def _check_cycle_spec(spec, problems):
         problems.append(_l("cycle basic_service_urusan: harus daftar nama urusan."))
     if spec.get("timezone") is not None:
         try:
-            ZoneInfo(str(spec["timezone"]))
+            if not isinstance(spec["timezone"], str):
+                raise ValueError(spec["timezone"])
+            ZoneInfo(spec["timezone"])
         except (ValueError, KeyError, OSError):
-            problems.append(_l("cycle timezone: '%(tz)s' bukan zona waktu.", tz=spec["timezone"]))
+            problems.append(_l("cycle timezone: '%(tz)s' bukan zona waktu.",
+                               tz=clip(spec["timezone"])))
     bands = spec.get("predicate_bands")
     if not isinstance(bands, list) or not all(isinstance(b, dict) for b in bands):
         problems.append(_l("cycle predicate_bands: harus daftar predikat (name, floor)."))
@@ -616,15 +656,16 @@ def _check_cycle_spec(spec, problems):
     for band in bands:
         name = band.get("name")
         _text(name, "predicate_bands name", problems, 60, required=True)
-        floor = _decimal(band.get("floor"), f"predicate_bands {name}", problems,
+        floor = _decimal(band.get("floor"), f"predicate_bands {clip(name)}", problems,
                          maximum=Decimal(100))
         if isinstance(name, str) and name:
             parsed.append((name, floor))
     problems.extend(band_problems(parsed))
     target = spec.get("target_predicate")
-    if target and target not in {b.get("name") for b in bands}:
+    # Only text is looked up: a list or mapping here is unhashable (and reported by _text).
+    if isinstance(target, str) and target and target not in {name for name, _ in parsed}:
         problems.append(_l("Target predikat '%(target)s' tidak ada di daftar predikat.",
-                           target=target))
+                           target=clip(target)))
 
 
 def _check_levels(levels, where, problems):
@@ -637,7 +678,8 @@ def _check_levels(levels, where, problems):
         problems.append(_l("%(where)s: tingkat harus bernomor 1, 2, 3 ... (paling banyak "
                            "%(n)s).", where=where, n=MAX_LEVELS))
     for lv in levels:
-        _text(lv.get("label"), f"{where} level {lv.get('level')}", problems, 255, required=True)
+        _text(lv.get("label"), f"{where} level {clip(lv.get('level'))}", problems, 255,
+              required=True)
 
 
 def _check_indicators(items, problems):
@@ -652,7 +694,7 @@ def _check_indicators(items, problems):
             problems.append(_l("Indikator ke-%(n)s: bukan pemetaan (kunci: nilai).", n=n))
             continue
         code = item.get("code")
-        where = f"{code or '?'} (#{n})"
+        where = f"{clip(code or '?')} (#{n})"
         _text(code, f"{where} code", problems, 16, required=True)
         if isinstance(code, str) and code:
             if code.casefold() in seen:
@@ -683,17 +725,25 @@ def validate_catalogue(data, year):
     problems = []
     if data.get("format") != FORMAT:
         problems.append(_l("Kunci format harus '%(format)s', bukan '%(found)s'.",
-                           format=FORMAT, found=data.get("format")))
+                           format=FORMAT, found=clip(data.get("format"))))
     spec = data.get("cycle")
     if not isinstance(spec, dict):
         problems.append(_l("Bagian 'cycle' tidak ada atau bukan pemetaan (kunci: nilai)."))
         spec = {}
-    if spec.get("year") is not None and str(spec.get("year")) != str(year):
+    if spec.get("year") is not None and clip(spec.get("year")) != str(year):
         problems.append(_l("Berkas ini untuk siklus %(found)s, bukan %(year)s.",
-                           found=spec.get("year"), year=year))
+                           found=clip(spec.get("year")), year=year))
     _check_cycle_spec(spec, problems)
     _check_indicators(data.get("indicators"), problems)
     return problems
+
+
+def _listed(problems):
+    # A file of thousands of bad lines would otherwise give a page many times its own size.
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return problems[:MAX_PROBLEMS] + [_l("… dan %(n)s masalah lainnya.",
+                                         n=len(problems) - MAX_PROBLEMS)]
 
 
 def _apply_cycle(cycle, spec, changes):
@@ -741,7 +791,7 @@ def load_catalogue(data, year, actor=None, ip=None):
     """
     problems = validate_catalogue(data, year)
     if problems:
-        raise CatalogueError(problems)
+        raise CatalogueError(_listed(problems))
     cycle = db.session.scalars(select(Cycle).where(Cycle.year == year)).first()
     if cycle is None:
         cycle = Cycle(year=year, name=f"IID {year}")
