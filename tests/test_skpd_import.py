@@ -1,4 +1,5 @@
 """CSV import of work units, by page and by `flask import-skpd`: all rows or none, with line numbers."""
+import hashlib
 import io
 
 import pytest
@@ -229,3 +230,54 @@ def test_extra_cells_and_unknown_columns_are_ignored(app):
 def test_what_the_file_says_is_escaped_on_the_page(client, as_staff):
     body = _upload(client, "code,name\n<b>X</b>,Satu\n").get_data(as_text=True)
     assert "&lt;B&gt;X&lt;/B&gt;" in body and "<B>X</B>" not in body
+
+
+# --- bounded messages -------------------------------------------------------------------------
+
+def _noise(n):
+    # Column names that do not compress away, like the 3,000 of the reported file.
+    return [hashlib.sha256(str(i).encode()).hexdigest()[:12] for i in range(n)]
+
+
+def test_thousands_of_unknown_columns_are_counted_not_listed(client, as_staff):
+    extra = _noise(3000)
+    content = "code,name," + ",".join(extra) + "\nDINKES,Dinas Kesehatan" + "," * 3000 + "\n"
+    response = client.post("/admin/skpd/import", data={"file": (io.BytesIO(content.encode()),
+                                                                "skpd.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert len(cookie) < 1024, len(cookie)
+    with client.session_transaction() as session:
+        (_, info), = [f for f in session["_flashes"] if f[0] == "info"]
+    assert info.startswith("3000 kolom tidak dikenal dan diabaikan: ")
+    assert extra[0] in info and extra[2999] not in info and "dan 2995 lainnya" in info
+    assert len(info) < 300
+    assert _skpd("DINKES").name == "Dinas Kesehatan"
+
+
+def test_one_very_long_unknown_column_name_is_cut(client, as_staff):
+    body = _upload(client, "code,name," + "k" * 10_000 + "\nDINKES,Dinas Kesehatan,x\n"
+                   ).get_data(as_text=True)
+    assert "k" * 40 + "…" in body and "k" * 100 not in body
+    assert _skpd("DINKES") is not None
+
+
+def test_what_a_refused_file_says_is_cut_and_counted(client, as_staff):
+    body = _upload(client, "kode,nama," + ",".join(_noise(3000)) + "\nX,Y\n"
+                   ).get_data(as_text=True)
+    assert "kolom wajib tidak ada: code, name" in body and "lainnya" in body
+    assert len(body) < 30_000
+    body = _upload(client, "code,name,kind\n" + "Q" * 10_000 + ",Satu," + "j" * 10_000 + "\n"
+                   ).get_data(as_text=True)
+    assert "Q" * 40 + "…" in body and "Q" * 100 not in body
+    assert "j" * 40 + "…" in body and "j" * 100 not in body
+
+
+def test_a_file_of_many_bad_lines_shows_the_first_and_counts_the_rest(client, as_staff):
+    response = _upload(client, "code,name\n" + "x\n" * 20_000)
+    body = response.get_data(as_text=True)
+    assert "20000 baris bermasalah" in body
+    assert ">2<" in body and ">20001<" not in body and "masalah lainnya" in body
+    assert len(body) < 100_000
+    assert _count() == 0

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from clinic import audit
 from clinic.admin.models import SKPD_KINDS, Skpd
 from clinic.extensions import db
+from clinic.quoting import clip, clip_list
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
+ERRORS_SHOWN = 100  # on the page; a file of many bad lines would otherwise give a huge page
 REQUIRED_COLUMNS = ("code", "name")
 KNOWN_COLUMNS = ("code", "short_name", "name", "kind", "head_name", "head_email", "parent_code")
 EXAMPLE_CSV = (
@@ -41,6 +43,14 @@ class ImportResult:
     @property
     def bad_lines(self):
         return len({line for line, _ in self.errors})
+
+    @property
+    def shown_errors(self):
+        return self.errors[:ERRORS_SHOWN]
+
+    @property
+    def hidden_errors(self):
+        return max(len(self.errors) - ERRORS_SHOWN, 0)
 
     @property
     def ignored_columns(self):
@@ -84,7 +94,8 @@ def _check_row(line, row, seen, existing_codes, result):
     if not code:
         problems.append(_l("kode kosong"))
     elif not CODE_PATTERN.match(code):
-        problems.append(_l("kode '%(code)s' hanya boleh huruf besar, angka dan tanda hubung (2-32 karakter)", code=code))
+        problems.append(_l("kode '%(code)s' hanya boleh huruf besar, angka dan tanda hubung "
+                           "(2-32 karakter)", code=clip(code)))
     elif code in seen:
         problems.append(_l("kode '%(code)s' sudah muncul di baris %(line)s", code=code, line=seen[code]))
     name = _cell(row, "name")
@@ -97,7 +108,8 @@ def _check_row(line, row, seen, existing_codes, result):
         problems.append(_l("nama singkat lebih dari 80 karakter"))
     kind = _cell(row, "kind").lower()
     if kind and kind not in SKPD_KINDS:
-        problems.append(_l("jenis '%(kind)s' tidak dikenal (pilihan: %(choices)s)", kind=kind, choices=", ".join(SKPD_KINDS)))
+        problems.append(_l("jenis '%(kind)s' tidak dikenal (pilihan: %(choices)s)",
+                           kind=clip(kind), choices=", ".join(SKPD_KINDS)))
     head_name = _cell(row, "head_name")
     if len(head_name) > 120:
         problems.append(_l("nama kepala lebih dari 120 karakter"))
@@ -106,7 +118,7 @@ def _check_row(line, row, seen, existing_codes, result):
         try:
             head_email = validate_email(head_email, check_deliverability=False).normalized
         except EmailNotValidError:
-            problems.append(_l("e-mail kepala '%(email)s' tidak valid", email=head_email))
+            problems.append(_l("e-mail kepala '%(email)s' tidak valid", email=clip(head_email)))
         else:
             if len(head_email) > 254:
                 problems.append(_l("e-mail kepala lebih dari 254 karakter"))
@@ -114,7 +126,8 @@ def _check_row(line, row, seen, existing_codes, result):
     if parent_code and parent_code == code:
         problems.append(_l("induk tidak boleh dirinya sendiri"))
     elif parent_code and parent_code not in seen and parent_code not in existing_codes:
-        problems.append(_l("induk '%(code)s' tidak ditemukan (harus ada di baris sebelumnya atau sudah terdaftar)", code=parent_code))
+        problems.append(_l("induk '%(code)s' tidak ditemukan (harus ada di baris sebelumnya atau "
+                           "sudah terdaftar)", code=clip(parent_code)))
     for problem in problems:
         result.errors.append((line, problem))
     if code and code not in seen:
@@ -138,7 +151,7 @@ def _check_cycles(result, existing_parents):
             if code == row["code"]:
                 result.errors.append((row["line"], _l(
                     "induk '%(code)s' membuat lingkaran: Perangkat Daerah ini menjadi induk dari "
-                    "induknya sendiri", code=row["parent_code"])))
+                    "induknya sendiri", code=clip(row["parent_code"]))))
                 break
             code, steps = parents.get(code), steps + 1
 
@@ -156,12 +169,13 @@ def parse_skpd_csv(text):
         reader = _read(text)
         header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
-        result.errors.append((1, _l("berkas CSV tidak dapat dibaca: %(error)s", error=str(exc))))
+        result.errors.append((1, _l("berkas CSV tidak dapat dibaca: %(error)s", error=clip(exc))))
         return result
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         result.errors.append((1, _l("kolom wajib tidak ada: %(columns)s (kolom yang ada: %(found)s)",
-                                    columns=", ".join(missing), found=", ".join(h for h in header if h) or "-")))
+                                    columns=", ".join(missing),
+                                    found=clip_list(h for h in header if h) or "-")))
         return result
     reader.fieldnames = header
     result.columns = header
@@ -175,7 +189,7 @@ def parse_skpd_csv(text):
                 continue
             _check_row(_start_line(reader, row), row, seen, existing_codes, result)
     except csv.Error as exc:
-        result.errors.append((reader.line_num, _l("baris CSV rusak: %(error)s", error=str(exc))))
+        result.errors.append((reader.line_num, _l("baris CSV rusak: %(error)s", error=clip(exc))))
     if "parent_code" in header:
         _check_cycles(result, {r.code: code_by_id.get(r.parent_id) for r in existing})
     if not result.rows and not result.errors:

@@ -1,6 +1,7 @@
 """Pages of the work units (Perangkat Daerah): list, detail, create, edit, (de)activate, import."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from clinic.access import get_scoped_or_404, roles_required
 from clinic.admin import bp, queries, services
@@ -13,6 +14,7 @@ from clinic.admin.skpd_import import (
 from clinic.auth.models import Role
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.quoting import clip_list
 
 
 @bp.route("/skpd/")
@@ -108,9 +110,11 @@ def skpd_import():
                 db.session.commit()
                 flash(_("Impor selesai: %(created)s Perangkat Daerah baru, %(updated)s diperbarui.",
                         created=result.created, updated=result.updated), "success")
-                if result.ignored_columns:
-                    flash(_("Kolom yang tidak dikenal dan diabaikan: %(columns)s.",
-                            columns=", ".join(result.ignored_columns)), "info")
+                ignored = result.ignored_columns
+                if ignored:  # counted and cut: flashes live in the session cookie
+                    flash(ngettext("%(num)s kolom tidak dikenal dan diabaikan: %(columns)s.",
+                                   "%(num)s kolom tidak dikenal dan diabaikan: %(columns)s.",
+                                   len(ignored), columns=clip_list(ignored)), "info")
                 return redirect(url_for("admin.skpd_list"))
     return render_template("admin/skpd_import.html", form=form, result=result, kinds=SKPD_KINDS,
                            example=EXAMPLE_CSV, max_size=size_label(max_bytes))
