@@ -110,6 +110,24 @@ def test_very_long_password_is_refused_politely(form):
     assert "maksimal 128 karakter" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("kind", ["reset", "change"])
+def test_the_current_password_is_refused_as_the_new_one(app, client, make_user, kind):
+    form = Form(kind, app, client, make_user)
+    changed_at = form.user.password_changed_at
+    response = form.submit(PASSWORD)
+    assert response.status_code == 200
+    assert "Kata sandi baru sama dengan kata sandi saat ini." in response.get_data(as_text=True)
+    db.session.refresh(form.user)
+    assert form.user.password_changed_at == changed_at
+    assert form.submit(LONG).status_code == 302  # any other strong password goes through
+
+
+def test_an_invitation_sets_a_first_password(app, client, make_user):
+    form = Form("invitation", app, client, make_user)
+    assert form.submit(PASSWORD).status_code == 302
+    assert _can_login(app, form.user.email, PASSWORD)
+
+
 # -- the links ----------------------------------------------------------------------------------
 
 def test_link_works_once(app, make_user):

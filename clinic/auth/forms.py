@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from clinic.auth.passwords import MAX_LENGTH, StrongPassword
 from clinic.dates import TIMEZONE_CHOICES
@@ -21,6 +21,9 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField(_l("Kirim tautan atur ulang"))
 
 
+SAME_PASSWORD = _l("Kata sandi baru sama dengan kata sandi saat ini. Pilih kata sandi lain.")
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), StrongPassword()])
     confirm = PasswordField(
@@ -28,10 +31,22 @@ class SetPasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("Kedua kata sandi tidak sama."))],
     )
     submit = SubmitField(_l("Simpan kata sandi"))
+    _user = None  # the account whose password a link sets; the view fills it in
+
+    def validate_password(self, field):
+        # Checked against the stored hash: a reset link must not set the old password again.
+        if not field.errors and self._user is not None and self._user.check_password(field.data):
+            raise ValidationError(SAME_PASSWORD)
 
 
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired()])
+
+    def validate_password(self, field):
+        # Compared with what was typed as the current password, not with the hash: the view
+        # checks that one and counts wrong guesses, so this answer tells a guesser nothing.
+        if field.data == self.current.data:
+            raise ValidationError(SAME_PASSWORD)
 
 
 class ProfileForm(FlaskForm):

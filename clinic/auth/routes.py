@@ -109,7 +109,7 @@ def _set_password_from_link(token, purpose, template, action):
                 "Minta tautan baru."), "danger")
         return redirect(url_for("auth.forgot_password"))
     form = SetPasswordForm()
-    form._email = user.email
+    form._email, form._user = user.email, user
     if form.validate_on_submit():
         set_password(user, form.password.data, action=action, ip=client_ip())
         db.session.commit()
