@@ -202,6 +202,26 @@ def test_pdf_html_polyglot_is_rejected(app, markup):
     assert "kode halaman web atau skrip" in rejected(data)
 
 
+@pytest.mark.parametrize("markup", [
+    b"<img src=x onerror=alert(1)>", b"<IMG\tSRC=x>", b"<svg/onload=alert(1)>",
+    b"<iframe src=//evil.example>", b'<a href="//evil.example">', b"<A\nHREF=x>",
+    b"<BODY onload=x>", b"<object data=x>", b"<embed src=x>", b"<meta http-equiv=refresh>",
+    b"<Script>", b"<html>",
+])
+def test_pdf_with_html_tags_early_is_rejected(app, markup):
+    assert "kode halaman web atau skrip" in rejected(make_pdf(markup))
+
+
+def test_markup_after_the_first_kilobytes_of_filler_is_still_found(app):
+    assert "kode halaman web" in rejected(make_pdf(b"x" * 2500 + b"<img src=x>"))
+
+
+def test_pdf_syntax_that_looks_a_little_like_tags_is_accepted(app):
+    syntax = (b"<</A<</S/URI/URI(https://example.go.id)>>>> <a1b2c3> <x:xmpmeta> "
+              b"<rdf:Description> <imgdata> <a0 ff>")
+    assert inspect_upload(upload(make_pdf(syntax))).kind == "pdf"
+
+
 def test_jpeg_with_markup_in_a_comment_is_rejected(app):
     jpeg = make_image("JPEG")
     comment = b"<script>alert(1)</script>"

@@ -23,9 +23,13 @@ MB = 1024 * 1024
 CHUNK = 64 * 1024
 # Files above this wait on disk, so a 100 MB video does not sit in a worker's memory.
 SPOOL_BYTES = 2 * MB
-# WHATWG MIME sniffing looks at the first 1445 bytes; markup there could get the file rendered as a page.
-SNIFF_BYTES = 1445
-MARKUP = (b"<html", b"<head", b"<body", b"<script", b"<!doctype html", b"<svg", b"<iframe", b"<?php")
+# WHATWG MIME sniffing looks at the first 1445 bytes; markup there could get the file rendered as a
+# page (a PDF/HTML polyglot). Markup is sought a little further, for readers that sniff more.
+SNIFF_BYTES = 4096
+# A tag name followed by a byte that ends it (so "<imgdata" or a hex string "<a1b2>" is no tag).
+MARKUP = re.compile(
+    rb"<(?:html|head|body|script|style|svg|math|iframe|frame|frameset|img|object|embed|meta"
+    rb"|link|base|form)[\s/>]|<a\s+href|<!doctype\s+html|<\?php", re.IGNORECASE)
 NAME_MAX = 255
 LINK_MAX = 1000
 MAX_MP4_BOXES = 10_000
@@ -128,7 +132,7 @@ def inspect_upload(file_storage, accept=DEFAULT_ACCEPT, max_bytes=None):
                                     kinds=_kinds_text(accept), advice=_advice(accept, limits)))
         if size > limits[kind]:
             raise _too_large(limits[kind])
-        if any(tag in head.lower() for tag in MARKUP):
+        if MARKUP.search(head):
             raise UploadRejected(_l("Berkas ditolak: berkas berisi kode halaman web atau skrip. Simpan ulang "
                                     "sebagai %(kind)s biasa lalu unggah kembali.", kind=KINDS[kind].label))
         CHECKS[kind](body, size, kind)
