@@ -1,7 +1,8 @@
-"""/healthz: database reachable and the outbox backlog, as JSON for monitoring."""
+"""/healthz: database and scheduler heartbeat for anyone; outbox and lock holder for staff."""
 import itertools
 from datetime import datetime, timedelta, timezone
 
+import pytest
 import time_machine
 
 from clinic import create_app
@@ -21,8 +22,10 @@ def _row(status, send_after):
                         send_after=send_after)
 
 
-def test_healthz_reports_database_and_backlog(client):
+def test_healthz_reports_database_and_backlog(client, auth, make_user):
+    # Signed in within the travelled time: a session cookie signed in the future is not read.
     with time_machine.travel(START, tick=False):
+        auth.login_as(make_user(role="staff"))
         db.session.add_all([
             _row(OutboxStatus.PENDING, START - timedelta(minutes=10)),
             _row(OutboxStatus.PENDING, START - timedelta(minutes=2)),
@@ -42,7 +45,8 @@ def test_healthz_reports_database_and_backlog(client):
     assert outbox["oldest_pending_age_seconds"] == 600
 
 
-def test_healthz_empty_outbox(client):
+def test_healthz_empty_outbox(client, auth, make_user):
+    auth.login_as(make_user(role="admin"))
     body = client.get("/healthz").get_json()
     assert body["outbox"]["pending"] == 0 and body["outbox"]["oldest_pending_age_seconds"] == 0
 
@@ -69,16 +73,39 @@ def test_unknown_path_under_healthz_answers_json(client):
 
 def test_healthz_scheduler_never_ran(client):
     body = client.get("/healthz").get_json()
-    assert body["scheduler"] == {"holder": None, "heartbeat_age_seconds": None, "state": "never"}
+    assert body["scheduler"] == {"heartbeat_age_seconds": None, "state": "never"}
 
 
-def test_healthz_scheduler_heartbeat_fresh_then_stale_keeps_200(client):
+def _lock_held_by_web1():
     from clinic.reminders.models import SchedulerLock
 
     db.session.add(SchedulerLock(name="reminders", holder="web1:4242", acquired_at=START,
                                  heartbeat_at=START))
     db.session.commit()
+
+
+@pytest.mark.parametrize("role", [None, "trainer", "contact"])
+def test_healthz_shows_the_public_only_what_a_load_balancer_needs(client, auth, make_user,
+                                                                  role):
+    _lock_held_by_web1()
+    db.session.add(_row(OutboxStatus.PENDING, START))
+    db.session.commit()
     with time_machine.travel(START + timedelta(seconds=10), tick=False):
+        if role:
+            auth.login_as(make_user(role=role))
+            assert client.get("/").status_code == 200  # signed in indeed
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "scheduler": {
+        "heartbeat_age_seconds": 10, "state": "ok"}}
+    assert "web1" not in response.get_data(as_text=True)
+
+
+def test_healthz_scheduler_heartbeat_fresh_then_stale_keeps_200(client, auth, make_user):
+    _lock_held_by_web1()
+    user = make_user(role="admin")
+    with time_machine.travel(START + timedelta(seconds=10), tick=False):
+        auth.login_as(user)
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["scheduler"] == {

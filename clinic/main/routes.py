@@ -60,8 +60,10 @@ def set_language(code):
 @limiter.exempt
 @csrf.exempt
 def healthz():
-    """Database reachability, outbox backlog and the scheduler's heartbeat, as JSON.
+    """Database reachability and the scheduler's heartbeat, as JSON; staff also see the rest.
 
+    A load balancer needs no more than status, database and the heartbeat's age and state; the
+    outbox counts and the lock holder (host and pid) are shown to signed-in Bappeda staff only.
     Only an unreachable database answers 503. A stale or missing scheduler heartbeat is
     reported ("state": "stale" / "never") but keeps 200: the web application still works and
     mail waits in the outbox, so monitoring alerts on the state, not on the status code.
@@ -75,7 +77,11 @@ def healthz():
         database = "unreachable"
     body = {"status": "ok" if database == "ok" else "error", "database": database}
     if database == "ok":
-        body["outbox"] = outbox_backlog()
-        body["scheduler"] = lock_status(db.session, utcnow(), current_app.config.get(
+        scheduler = lock_status(db.session, utcnow(), current_app.config.get(
             "SCHEDULER_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT))
+        if current_user.is_authenticated and current_user.is_bappeda:
+            body["outbox"] = outbox_backlog()
+        else:
+            del scheduler["holder"]
+        body["scheduler"] = scheduler
     return body, 200 if database == "ok" else 503
