@@ -30,8 +30,8 @@ from clinic.coaching.models import (
 )
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent
-from clinic.reminders.models import Notification
 from clinic.reminders.delivery import build_message
+from clinic.reminders.models import Notification
 from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
 from clinic.reporting.services import (
@@ -200,12 +200,12 @@ class AuthActions:
         return self._client.post("/logout")
 
 
-@pytest.fixture
 def delivered_text(row):
     """The plain text of an outbox row as delivery builds it, its secret links made now."""
     return build_message(row).body
 
 
+@pytest.fixture
 def auth(client):
     return AuthActions(client)
 
