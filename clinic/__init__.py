@@ -72,6 +72,10 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from clinic.ids import BoundedIntConverter
+
+    # Before any rule is added: each rule picks its converters when it is added.
+    app.url_map.converters["int"] = BoundedIntConverter
     from clinic.admin import bp as admin_bp
     from clinic.auth import bp as auth_bp
     from clinic.catalogue import bp as catalogue_bp
