@@ -1,12 +1,14 @@
-"""Request-wide behaviour: security headers, template helpers and safe redirects."""
+"""Request-wide behaviour: security headers, template helpers, safe redirects, list pages."""
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_babel import format_decimal, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from clinic import dates, navigation
+from clinic.extensions import db
+from clinic.ids import bounded_int
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -26,6 +28,14 @@ def safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def paginate(stmt):
+    """Return the page of ``stmt`` that ``?page=`` asks for (the first when it is not a page)."""
+    # Bounded: a huge page would become an OFFSET the database refuses.
+    page = request.args.get("page", 1, type=bounded_int)
+    return db.paginate(stmt, page=page, per_page=current_app.config["ITEMS_PER_PAGE"],
+                       error_out=False)
 
 
 def security_headers(response):

@@ -5,8 +5,8 @@ from flask_babel import get_timezone
 from clinic.access import roles_required
 from clinic.admin import bp, queries
 from clinic.admin.forms import AuditFilterForm
-from clinic.admin.routes import paginate
 from clinic.auth.models import Role
+from clinic.web import paginate
 
 FILTERS = ("action", "actor", "object_type", "date_from", "date_to")
 

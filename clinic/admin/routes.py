@@ -1,5 +1,4 @@
 """Views of the admin blueprint: shared helpers here, the pages in one module per list."""
-from flask import current_app
 from flask_login import current_user
 
 from clinic.admin import bp
@@ -15,10 +14,6 @@ def admin_helpers():
 def actor():
     """The signed-in user as a plain object, to hand to services."""
     return current_user._get_current_object()
-
-
-def paginate(stmt):
-    return db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
 
 
 def show_error(form, exc):

@@ -7,7 +7,7 @@ from clinic.access import get_scoped_or_404, roles_required
 from clinic.admin import bp, queries, services
 from clinic.admin.forms import SkpdForm, SkpdImportForm
 from clinic.admin.models import SKPD_KINDS, Skpd
-from clinic.admin.routes import actor, paginate, show_error
+from clinic.admin.routes import actor, show_error
 from clinic.admin.skpd_import import (
     EXAMPLE_CSV, ImportFileError, import_skpds, parse_skpd_csv, read_csv_upload, size_label,
 )
@@ -15,6 +15,7 @@ from clinic.auth.models import Role
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.quoting import clip_list
+from clinic.web import paginate
 
 
 @bp.route("/skpd/")

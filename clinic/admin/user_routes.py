@@ -7,10 +7,12 @@ from clinic.access import roles_required
 from clinic.admin import bp, queries, services
 from clinic.admin.forms import UserForm
 from clinic.admin.models import Skpd
-from clinic.admin.routes import actor, paginate, show_error
+from clinic.admin.routes import actor, show_error
 from clinic.auth.models import Role, User
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.ids import bounded_int
+from clinic.web import paginate
 
 
 def _manageable_user_or_404(user_id):
@@ -26,7 +28,7 @@ def _manageable_user_or_404(user_id):
 def user_list():
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    skpd_id = request.args.get("skpd", type=int)
+    skpd_id = request.args.get("skpd", type=bounded_int)
     status = request.args.get("status", "")
     page = paginate(queries.user_rows(q, role, skpd_id, status))
     skpds = db.session.scalars(select(Skpd).order_by(Skpd.code)).all()
@@ -39,9 +41,9 @@ def user_list():
 @roles_required(*Role.BAPPEDA)
 def user_create():
     form = UserForm(roles=services.grantable_roles(actor()))
-    if request.method == "GET" and request.args.get("skpd", type=int):
+    if request.method == "GET" and request.args.get("skpd", type=bounded_int):
         # "Tambah operator" on an SKPD page pre-fills the unit and the contact role.
-        form.skpd_id.data = request.args.get("skpd", type=int)
+        form.skpd_id.data = request.args.get("skpd", type=bounded_int)
         form.role.data = Role.CONTACT
     if form.validate_on_submit():
         try:

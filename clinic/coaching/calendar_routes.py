@@ -22,6 +22,7 @@ from clinic.dates import today_local, zone_label
 from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.ids import bounded_int
 
 MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
 AGENDA_DAYS = 28
@@ -49,8 +50,8 @@ def _may_filter(user):
 def _filters(user):
     if not _may_filter(user):
         return {"own_only": user.role == "trainer", "skpd_id": None, "trainer_id": None}
-    return {"own_only": False, "skpd_id": request.args.get("skpd", type=int),
-            "trainer_id": request.args.get("trainer", type=int)}
+    return {"own_only": False, "skpd_id": request.args.get("skpd", type=bounded_int),
+            "trainer_id": request.args.get("trainer", type=bounded_int)}
 
 
 def _choices():

@@ -17,6 +17,8 @@ from clinic.coaching.models import SessionStatus
 from clinic.extensions import db
 from clinic.followups.services import open_tasks_for_skpds
 from clinic.i18n import client_ip, select_timezone
+from clinic.ids import bounded_int
+from clinic.web import paginate
 
 STATUS_LABELS = {SessionStatus.PLANNED: _l("Terjadwal"), SessionStatus.HELD: _l("Terlaksana"),
                  SessionStatus.CANCELLED: _l("Dibatalkan")}
@@ -58,9 +60,9 @@ def _list_filters(user):
     mine = request.args.get("mine", "1" if user.role == Role.TRAINER else "") == "1"
     return {
         "when": when if when in WHEN_LABELS else "upcoming",
-        "skpd_id": request.args.get("skpd", type=int) if wide else None,
+        "skpd_id": request.args.get("skpd", type=bounded_int) if wide else None,
         "trainer_id": (user.id if user.role == Role.TRAINER and mine
-                       else request.args.get("trainer", type=int) if wide else None),
+                       else request.args.get("trainer", type=bounded_int) if wide else None),
         "status": status if status in STATUS_LABELS else "",
         "q": request.args.get("q", "").strip()[:100],
     }
@@ -72,7 +74,7 @@ def index():
     user = _actor()
     filters = _list_filters(user)
     stmt = access.visible_sessions(services.list_stmt(**filters), user)
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     wide = user.role != Role.CONTACT
     return render_template(
         "coaching/index.html", page=page, filters=filters, when_labels=WHEN_LABELS,

@@ -10,6 +10,7 @@ from clinic.coaching.access import visible_sessions
 from clinic.coaching.models import CoachingSession, session_skpds, session_trainers
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskPriority, TaskSource, TaskStatus
+from clinic.ids import bounded_int
 from clinic.reporting.models import ReportItem
 
 STATUS_FILTERS = ("active", "all") + TaskStatus.ALL
@@ -34,11 +35,12 @@ class Filters:
         source = args.get("source", "")
         sort = args.get("sort", "due")
         return cls(status=status if status in STATUS_FILTERS else "active",
-                   skpd_id=args.get("skpd", type=int) if user.role != Role.CONTACT else None,
+                   skpd_id=(args.get("skpd", type=bounded_int) if user.role != Role.CONTACT
+                            else None),
                    owner="me" if user.role == Role.CONTACT and args.get("owner") == "me" else "",
                    overdue=args.get("overdue") == "1",
                    source=source if source in TaskSource.ALL else "",
-                   session_id=args.get("session", type=int),
+                   session_id=args.get("session", type=bounded_int),
                    sort=sort if sort in SORTS else "due")
 
     def args(self, **changes):

@@ -14,8 +14,10 @@ from clinic.extensions import db
 from clinic.followups import bp, labels, permissions, queries, services
 from clinic.followups.forms import CloseForm, ReasonForm, StatusForm, TaskForm
 from clinic.followups.models import FollowUpTask, TaskEvent
+from clinic.ids import bounded_int
 from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
+from clinic.web import paginate
 
 ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
 
@@ -53,9 +55,8 @@ def followup_helpers():
 def index():
     user, today = actor(), today_local()
     filters = queries.Filters.from_args(request.args, user)
-    page = db.paginate(queries.task_list(user, filters, today).options(
-        selectinload(FollowUpTask.owner), selectinload(FollowUpTask.skpd)),
-        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(queries.task_list(user, filters, today).options(
+        selectinload(FollowUpTask.owner), selectinload(FollowUpTask.skpd)))
     return render_template(
         "followups/index.html", page=page, filters=filters, today=today,
         counts=queries.status_counts(user, filters, today), skpds=queries.skpd_choices(user),
@@ -65,14 +66,14 @@ def index():
 def _prefill():
     """SKPD, session and item chosen by ?skpd_id=, ?session_id= or ?item_id= (each checked)."""
     data = {}
-    if (item_id := request.args.get("item_id", type=int)) is not None:
+    if (item_id := request.args.get("item_id", type=bounded_int)) is not None:
         item = get_scoped_or_404(ReportItem, item_id, actor())
         data.update(skpd_id=item.skpd_id, item_id=item.id)
-    if (session_id := request.args.get("session_id", type=int)) is not None:
+    if (session_id := request.args.get("session_id", type=bounded_int)) is not None:
         session = get_editable_session_or_404(session_id, actor())
         data.setdefault("skpd_id", session.skpds[0].id if session.skpds else None)
         data["session_id"] = session.id
-    if (skpd_id := request.args.get("skpd_id", type=int)) is not None:
+    if (skpd_id := request.args.get("skpd_id", type=bounded_int)) is not None:
         data.setdefault("skpd_id", skpd_id)
     return data
 

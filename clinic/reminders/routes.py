@@ -11,6 +11,7 @@ from clinic.i18n import client_ip
 from clinic.reminders import bp, services
 from clinic.reminders.delivery import smtp_configured
 from clinic.reminders.models import Notification, OutboxStatus
+from clinic.web import paginate
 
 
 @bp.route("/")
@@ -27,7 +28,7 @@ def outbox():
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Notification.to_email.ilike(like), Notification.subject.ilike(like)))
-    page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(stmt)
     kinds = db.session.scalars(select(Notification.kind).distinct().order_by(Notification.kind)).all()
     return render_template(
         "reminders/outbox.html", page=page, status=status, kind=kind, q=q, kinds=kinds,

@@ -13,12 +13,14 @@ from clinic.catalogue.models import Cycle
 from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.ids import bounded_int
 from clinic.reporting import bp, services, uploads
 from clinic.reporting.innovation_forms import (
     COMPLETENESS, DOCUMENT_LABELS, FORM_LABELS, INITIATOR_LABELS, STAGE_LABELS, STATUS_LABELS,
     DocumentForm, InnovationForm, ResubmitForm,
 )
 from clinic.reporting.models import STAGES, Innovation, InnovationDocument
+from clinic.web import paginate
 
 EDITORS = (Role.ADMIN, Role.STAFF, Role.CONTACT)
 DOCUMENT_TYPES = ("pdf", "png", "jpeg", "docx", "xlsx")
@@ -46,7 +48,8 @@ def _list_filters(user):
     completeness = request.args.get("completeness", "")
     return {
         # A contact's list is their own SKPD's whatever the URL says.
-        "skpd_id": request.args.get("skpd", type=int) if user.role in Role.BAPPEDA else None,
+        "skpd_id": (request.args.get("skpd", type=bounded_int) if user.role in Role.BAPPEDA
+                    else None),
         "q": request.args.get("q", "").strip()[:100],
         "stage": stage if stage in STAGES else "",
         "completeness": completeness if completeness in COMPLETENESS else "",
@@ -58,14 +61,14 @@ def _list_filters(user):
 def innovation_list():
     user = _actor()
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
-    year = request.args.get("cycle", type=int)
+    year = request.args.get("cycle", type=bounded_int)
     current = next((c for c in cycles if c.is_current), cycles[0] if cycles else None)
     cycle = next((c for c in cycles if c.year == year), current) if year else current
     filters = _list_filters(user)
     page = figures = problems = None
     if cycle is not None:
         stmt = scope(services.innovation_list_stmt(cycle, **filters), Innovation, user)
-        page = db.paginate(stmt, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+        page = paginate(stmt)
         figures = services.innovation_figures([inn.id for inn in page.items])
         problems = {inn.id: len(services.profile_problems(inn, cycle)) for inn in page.items}
     skpds = (db.session.scalars(select(Skpd).order_by(Skpd.code)).all()

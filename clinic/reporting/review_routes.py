@@ -1,5 +1,5 @@
 """Review pages for Bappeda: the queue, verify and return, bulk verify, and the SPD items."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,11 +10,12 @@ from clinic.auth.models import Role
 from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.ids import bounded_int, parse_id
 from clinic.reporting import bp, review, services
 from clinic.reporting.item_forms import ReturnForm, SpdAssignForm, VerifyForm, active_skpds
 from clinic.reporting.item_routes import actor, render_item
 from clinic.reporting.models import ItemStatus, ReportItem
-from clinic.web import safe_next
+from clinic.web import paginate, safe_next
 
 def conflict_message():
     return _("Butir ini baru saja diubah oleh pengguna lain. Periksa versi terbaru, lalu ulangi.")
@@ -24,7 +25,7 @@ def queue_filters():
     status = request.args.get("status", review.DEFAULT_STATUS)
     if status not in ItemStatus.ALL and status != "all":
         status = review.DEFAULT_STATUS
-    return {"status": status, "skpd_id": request.args.get("skpd_id", type=int),
+    return {"status": status, "skpd_id": request.args.get("skpd_id", type=bounded_int),
             "code": request.args.get("code", "").strip()[:16],
             "q": request.args.get("q", "").strip()[:100]}
 
@@ -33,8 +34,7 @@ def queue_filters():
 @roles_required(*Role.BAPPEDA)
 def review_queue():
     filters, cycle = queue_filters(), current_cycle()
-    page = db.paginate(review.queue(actor(), cycle, **filters),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(review.queue(actor(), cycle, **filters))
     counts = review.status_counts(actor(), cycle, filters["skpd_id"], filters["code"],
                                   filters["q"])
     return render_template("reporting/review_queue.html", page=page, filters=filters,
@@ -96,7 +96,7 @@ def item_return(item_id):
 @roles_required(*Role.BAPPEDA)
 def review_bulk_verify():
     back = safe_next(request.form.get("next")) or url_for("reporting.review_queue")
-    ids = {int(v) for v in request.form.getlist("item_ids") if v.strip().isdigit()}
+    ids = set(map(parse_id, request.form.getlist("item_ids"))) - {None}
     if not ids:
         flash(_("Pilih minimal satu butir yang akan diverifikasi."), "warning")
         return redirect(back)

@@ -17,6 +17,7 @@ from clinic.admin.models import Skpd
 from clinic.catalogue.models import Cycle
 from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
+from clinic.ids import bounded_int
 from clinic.reporting import bp, projection, scoring
 from clinic.reporting.models import ItemStatus
 from clinic.reporting.todo import ranked_fixes
@@ -111,7 +112,7 @@ def _urusan(cycle, result):
 
 def _cycle():
     """The cycle named by ?cycle=YEAR, else the current one (None when there is none)."""
-    year = request.args.get("cycle", type=int)
+    year = request.args.get("cycle", type=bounded_int)
     if year is None:
         return current_cycle()
     cycle = db.session.scalars(select(Cycle).where(Cycle.year == year)).first()
