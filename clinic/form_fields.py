@@ -6,17 +6,18 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField
 from wtforms.validators import Optional, StopValidation
 
+from clinic.ids import parse_id
+
 BAD_DATE = _l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
 
 
 def int_or_none(value):
-    """Coerce a posted id: empty means None; garbage becomes an id no choice or row has."""
+    """Coerce a posted id: empty is None; garbage or a number too large for an id is -1."""
+    # -1 is an id no choice or row has, so a select refuses it as not one of its choices.
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    number = parse_id(value)
+    return -1 if number is None else number
 
 
 class DateInput(DateField):
@@ -44,9 +45,5 @@ class VersionedForm(FlaskForm):
 
     @property
     def expected_version(self):
-        if self.version.data in (None, ""):
-            return None
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return -1  # tampered or garbled: treat it as someone else's change
+        # Tampered or garbled (-1): treat it as someone else's change.
+        return int_or_none(self.version.data)

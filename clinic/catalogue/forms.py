@@ -14,6 +14,7 @@ from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUN
                                        REMINDER_FIELDS, amount_problem, parse_decimal)
 from clinic.dates import TIMEZONE_CHOICES
 from clinic.form_fields import DateInput
+from clinic.ids import parse_id
 
 REQUIRED = _l("Wajib diisi.")
 MAX_BANDS = 12
@@ -22,13 +23,6 @@ EXTRA_BANDS = 2
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _too_long(n):
@@ -302,7 +296,7 @@ class CycleCreateForm(RefusalMixin, FlaskForm):
         ("file", _l("Unggah berkas katalog (YAML)")),
         ("empty", _l("Kosong: isi semuanya sendiri")),
     ])
-    copy_from = SelectField(_l("Salin dari siklus"), coerce=_int_or_none, validate_choice=False)
+    copy_from = SelectField(_l("Salin dari siklus"), coerce=parse_id, validate_choice=False)
     file = FileField(_l("Berkas katalog (.yaml)"))
     submit = SubmitField(_l("Buat siklus"))
 

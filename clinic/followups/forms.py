@@ -24,19 +24,24 @@ class TaskForm(VersionedForm):
     """Create or edit a task; ``skpds`` are the SKPDs the user may choose (None when fixed)."""
 
     skpd_id = SelectField(_l("Perangkat Daerah"), coerce=int_or_none,
-                          validators=[DataRequired(_l("Pilih Perangkat Daerah."))])
+                          validators=[DataRequired(_l("Pilih Perangkat Daerah."))],
+                          invalid_choice_message=_l("Pilih Perangkat Daerah dari daftar."))
     title = StringField(_l("Judul"), filters=[_strip], validators=[
         DataRequired(_l("Judul tindak lanjut wajib diisi.")),
         Length(max=TITLE_MAX, message=_l("Judul maksimal %(max)s karakter.", max=TITLE_MAX))])
     description = TextAreaField(_l("Uraian"), filters=[_strip], validators=[
         Optional(), Length(max=TEXT_MAX, message=_l("Uraian maksimal %(max)s karakter.",
                                                     max=TEXT_MAX))])
-    owner_id = SelectField(_l("Penanggung jawab"), coerce=int_or_none, validators=[Optional()])
+    # The validate_* methods below check these choices, with messages that say which to pick.
+    owner_id = SelectField(_l("Penanggung jawab"), coerce=int_or_none, validate_choice=False,
+                           validators=[Optional()])
     due_on = DateInput(_l("Tenggat"))
     priority = SelectField(_l("Prioritas"), default=TaskPriority.NORMAL,
                            choices=[(key, label) for key, label in PRIORITY_LABELS.items()])
-    item_id = SelectField(_l("Butir laporan terkait"), coerce=int_or_none, validators=[Optional()])
-    session_id = SelectField(_l("Sesi pendampingan"), coerce=int_or_none, validators=[Optional()])
+    item_id = SelectField(_l("Butir laporan terkait"), coerce=int_or_none, validate_choice=False,
+                          validators=[Optional()])
+    session_id = SelectField(_l("Sesi pendampingan"), coerce=int_or_none, validate_choice=False,
+                             validators=[Optional()])
 
     def __init__(self, *args, user, skpds=(), skpd_id=None, task=None, **kwargs):
         super().__init__(*args, **kwargs)

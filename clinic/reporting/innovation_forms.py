@@ -19,7 +19,7 @@ from clinic.dates import fmt_date
 from clinic.extensions import db
 from clinic.reporting.models import DOCUMENT_KINDS, FORMS, INITIATORS, STAGES, ItemStatus
 from clinic.web import fmt_rupiah
-from clinic.form_fields import DateInput
+from clinic.form_fields import DateInput, int_or_none
 
 URUSAN_FILE = Path(__file__).resolve().parents[2] / "data" / "urusan.yaml"
 BUDGET_MAX_DIGITS = 16
@@ -149,7 +149,7 @@ def _values(choices):
 class InnovationForm(FlaskForm):
     """The profile of an innovation. Only name, the dates and their order are hard checks."""
 
-    skpd_id = Choice(_l("Perangkat Daerah"), coerce=lambda v: int(v) if str(v).isdigit() else v)
+    skpd_id = Choice(_l("Perangkat Daerah"), coerce=int_or_none)
     name = StringField(_l("Nama inovasi"), [DataRequired(REQUIRED_NAME), _too_long(255)],
                        filters=[_strip])
     stage = Choice(_l("Tahapan"), choices=_choices(STAGE_LABELS, STAGES),
@@ -241,8 +241,8 @@ class InnovationForm(FlaskForm):
         }
 
     def expected_version(self):
-        text = str(self.version_id.data or "").strip()
-        return int(text) if text.isdigit() else None
+        # Tampered or garbled (-1): treat it as someone else's change.
+        return int_or_none(str(self.version_id.data or "").strip())
 
     def differences(self, innovation):
         """(label, saved value) of every field where the saved innovation differs from the form."""
