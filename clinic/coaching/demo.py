@@ -108,7 +108,8 @@ class Demo:
         for skpd in skpds:
             own = self.innovations.get(skpd.id, [])
             innovations += own[:1] + self.rng.sample(own[1:], min(1, len(own) - 1))
-        names = ", ".join(i.name for i in innovations) or "inovasi perangkat daerah"
+        names = (text.JOINT_INNOVATIONS if len(skpds) > 1
+                 else ", ".join(i.name for i in innovations) or "inovasi perangkat daerah")
         agenda = fields.pop("agenda", None) or text.AGENDA.format(innovations=names)
         created = self.office(min(self.local_day(start) - timedelta(self.rng.randint(7, 14)),
                                   self.today - timedelta(self.rng.randint(3, 10))), step=-1)
@@ -151,11 +152,14 @@ class Demo:
         findings = self.findings(session, len(statuses))
         lines = "\n".join(f"- **{f.item.indicator.code}** ({f.innovation.name}): "
                           f"{f.text.split(': ', 1)[-1]}" for f in findings)
+        innovations = ", ".join(i.name for i in session.innovations)
+        if len(session.skpds) > 1:
+            lines, innovations = text.JOINT_FINDINGS, text.JOINT_INNOVATIONS
         skpd_names = ", ".join(s.name for s in session.skpds)
         due = signed.astimezone(ZoneInfo(WITA)).date() + timedelta(days=14)
         draft = text.NOTE_INTRO.format(
             year=self.cycle.year, skpds=skpd_names, findings=lines or "- Tidak ada temuan.",
-            innovations=", ".join(i.name for i in session.innovations))
+            innovations=innovations)
         body = draft + text.NOTE_AGREEMENTS.format(skpds=skpd_names, due=text.long_date(due))
         private = rng.choice(text.PRIVATE_NOTES) if rng.random() < 0.3 else None
         note = SessionNote(body=body, private_body=private, updated_by_id=trainer.id,

@@ -43,6 +43,12 @@ AGENDA = ("1. Tindak lanjut temuan sesi sebelumnya\n"
           "2. Pembahasan bukti dukung: {innovations}\n"
           "3. Rencana pengajuan ke portal Indeks Inovasi Daerah")
 
+# A joint session's agenda and notes are read by every SKPD in it, so they name no SKPD's
+# innovations or findings: those are each SKPD's own rows.
+JOINT_INNOVATIONS = "inovasi setiap Perangkat Daerah peserta"
+JOINT_FINDINGS = ("- Temuan dicatat per Perangkat Daerah pada daftar temuan sesi; setiap "
+                  "Perangkat Daerah menerima temuannya sendiri.")
+
 SERIES_AGENDA = ("Pendampingan mingguan kecamatan: profil inovasi, bukti dukung indikator "
                  "wajib, dan kesiapan unggah ke portal (sesi {n} dari 4).")
 
