@@ -6,9 +6,10 @@ Under CI=true an unreachable database fails the run instead of skipping it.
 import io
 import itertools
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -17,7 +18,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from jinja2 import BytecodeCache
 from PIL import Image
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, event, select, text
 from werkzeug.datastructures import FileStorage
 
 from clinic import create_app
@@ -222,13 +223,59 @@ def _stored_pdf(folder, name):
     return checked, uploads.store(checked, folder)
 
 
+def add_joint_session(cycle, trainer, parts, starts_at):
+    """A planned session shared by several SKPDs and coached by ``trainer``, with notes and an
+    agenda for everyone; ``parts`` are (skpd, contact, tag), and each SKPD gets an innovation on
+    the session, a finding about its item with a follow-up task, an older open task carried
+    over, its contact's attendance row and a guest with a NIP, every text naming its tag.
+
+    Returns the session and {tag: namespace}; a namespace's ``texts`` are what only that SKPD
+    (besides Bappeda and the session's trainers) may read.
+    """
+    session = CoachingSession(
+        title="Klinik Gabungan " + " & ".join(tag for _s, _c, tag in parts),
+        skpds=[skpd for skpd, _c, _t in parts], trainers=[trainer], starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2), timezone="Asia/Makassar",
+        place="Aula Bappeda", agenda="Agenda bersama sesi gabungan", cycle=cycle)
+    session.note = SessionNote(body="Kesepakatan bersama sesi gabungan",
+                               private_body="Catatan internal sesi gabungan")
+    db.session.add(session)
+    found = {}
+    for n, (skpd, contact, tag) in enumerate(parts, 1):
+        innovation = create_innovation(skpd, cycle, {"name": f"Inovasi Khusus {tag}"}, contact)
+        session.innovations.append(innovation)
+        part = SimpleNamespace(
+            skpd=skpd, contact=contact, innovation=innovation, item=innovation.items[0],
+            guest=Attendance(session=session, skpd_id=skpd.id, name=f"Tamu Undangan {tag}",
+                             position="Analis", nip=f"19800101200501{n:04d}"),
+            finding=Finding(session=session, skpd_id=skpd.id, innovation_id=innovation.id,
+                            item_id=innovation.items[0].id, text=f"Temuan khusus {tag}"))
+        db.session.add_all([part.guest, part.finding, Attendance(
+            session=session, user_id=contact.id, skpd_id=skpd.id, name=contact.name)])
+        db.session.flush()
+        part.task = FollowUpTask(
+            skpd_id=skpd.id, owner_id=contact.id, title=f"Tindak lanjut khusus {tag}",
+            due_on=date(2026, 7, 20 + n), source="session", session_id=session.id,
+            finding_id=part.finding.id, item_id=part.item.id, created_by_id=trainer.id)
+        part.carried = FollowUpTask(skpd_id=skpd.id, owner_id=contact.id,
+                                    title=f"Tugas lama khusus {tag}", due_on=date(2026, 7, 1))
+        db.session.add_all([part.task, part.carried])
+        part.texts = [innovation.name, part.finding.text, part.task.title, part.carried.title,
+                      part.guest.name, part.guest.nip]
+        found[tag] = part
+    db.session.commit()
+    return session, found
+
+
 class World:
     """The route-table world: SKPD A and B with a contact each, admin, staff, trainer, the current
     cycle with one SID and one SPD indicator, one outbox row; SKPD A has an innovation with a
     profile document, and its SID item has a file as evidence (files in ``folder``).
-    ``users`` maps each route-table role to its user."""
+    ``users`` maps each route-table role to its user. The joint session of SKPD A and B is
+    added on first use of a "{joint_...}" placeholder, so the worlds of other tests stay small."""
 
     def __init__(self, make_user, make_skpd, folder):
+        self._make_user, self.joint = make_user, None
         self.skpd = make_skpd(name="Dinas Pertama")
         self.other_skpd = make_skpd(name="Dinas Kedua")
         self.contact = make_user("contact", skpd=self.skpd)
@@ -302,9 +349,37 @@ class World:
         db.session.add_all([self.task, self.task_attachment])
         db.session.commit()
 
+    def add_joint_session(self):
+        """A planned session of SKPD A and B coached by another trainer (not ``trainer``)."""
+        if self.joint is None:
+            coach = self._make_user("trainer", name="Narasumber Sesi Gabungan")
+            session, parts = add_joint_session(
+                self.cycle, coach, [(self.skpd, self.contact, "Dinas Pertama"),
+                                    (self.other_skpd, self.other_contact, "Dinas Kedua")],
+                datetime(2026, 7, 8, 1, 0, tzinfo=timezone.utc))
+            self.joint = SimpleNamespace(session=session, coach=coach, a=parts["Dinas Pertama"],
+                                         b=parts["Dinas Kedua"])
+        return self.joint
+
+    def _joint_placeholders(self):
+        if self.joint is None:
+            return {}
+        values = {"joint_session": self.joint.session.id,
+                  "joint_notes": self.joint.session.note.body,
+                  "joint_private_notes": self.joint.session.note.private_body}
+        for key in ("a", "b"):
+            part = getattr(self.joint, key)
+            values.update({f"joint_{key}_innovation": part.innovation.name,
+                           f"joint_{key}_finding": part.finding.text,
+                           f"joint_{key}_task": part.task.title,
+                           f"joint_{key}_carried": part.carried.title,
+                           f"joint_{key}_guest": part.guest.name,
+                           f"joint_{key}_nip": part.guest.nip})
+        return values
+
     @property
     def placeholders(self):
-        return {
+        return self._joint_placeholders() | {
             "skpd": self.skpd.id, "other_skpd": self.other_skpd.id,
             "contact": self.contact.id, "other_contact": self.other_contact.id,
             "staff": self.staff.id, "admin": self.admin.id, "trainer": self.trainer.id,
@@ -326,8 +401,11 @@ class World:
             return [self.fill(v) for v in value]
         if not isinstance(value, str):
             return value
+        names = set(re.findall(r"\{([a-z_]+)\}", value))
+        if self.joint is None and any(name.startswith("joint_") for name in names):
+            self.add_joint_session()
         values = self.placeholders
-        unknown = set(re.findall(r"\{([a-z_]+)\}", value)) - set(values)
+        unknown = names - set(values)
         if unknown:
             raise LookupError(f"unknown placeholder(s) {sorted(unknown)}: add them to World "
                               "in tests/conftest.py")
@@ -417,6 +495,23 @@ def sink():
     """The SMTP server on loopback at tests.smtp_sink.SMTP_PORT (see its MAIL config)."""
     with running_sink(SMTP_PORT) as (handler, _port):
         yield handler
+
+
+def count_queries(client, url):
+    """The number of SQL statements a GET of ``url`` runs (it must answer 200), nothing cached."""
+    statements = []
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    db.session.expunge_all()
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return len(statements)
 
 
 @pytest.fixture

@@ -375,20 +375,14 @@ def test_open_tasks_for_skpds_orders_by_due_date(world):
 
 
 def test_carried_over_panel_shows_a_contact_only_their_own_skpds_tasks(app, world):
-    from flask import render_template
-    from flask_login import login_user
-
+    # The session made joint: the session scope narrows the panel to the contact's SKPD.
     services.create_task(world.other_skpd, world.staff, title="Milik SKPD B")
+    world.session.skpds.append(world.other_skpd)
     db.session.commit()
-    tasks = services.open_tasks_for_skpds([world.skpd.id, world.other_skpd.id])
-    with app.test_request_context("/"):
-        login_user(world.contact)
-        own = render_template("followups/_carried_over.html", carried_tasks=tasks)
-    with app.test_request_context("/"):
-        login_user(world.staff)
-        everything = render_template("followups/_carried_over.html", carried_tasks=tasks)
+    own = text(client_as(app, world.contact).get(f"/coaching/{world.session.id}"))
+    everything = text(client_as(app, world.staff).get(f"/coaching/{world.session.id}"))
     assert "Unggah SK inovasi" in own and "Milik SKPD B" not in own
-    assert "Milik SKPD B" in everything
+    assert "Milik SKPD B" in everything and "Unggah SK inovasi" in everything
 
 
 def test_overdue_badge_counts_days_in_english_too(app, world):

@@ -44,19 +44,26 @@ def test_every_row_is_well_formed(app, route_table):
             problems.append(f"{where}: expect must name exactly {', '.join(ROLES)}")
         if not all(isinstance(code, int) and 200 <= code < 600 for code in expect.values()):
             problems.append(f"{where}: expected statuses must be HTTP status codes")
-        unknown = set(row) - {"endpoint", "method", "args", "data", "expect", "_source"}
+        if not set(row.get("hidden") or {}) <= set(ROLES):
+            problems.append(f"{where}: hidden must name roles of {', '.join(ROLES)}")
+        unknown = set(row) - {"endpoint", "method", "args", "data", "expect", "hidden",
+                              "_source"}
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}")
     assert not problems, "\n".join(problems)
 
 
-def test_route(route_case, request_route):
+def test_route(route_case, request_route, world):
     row, role = route_case
     response = request_route(row, role)
+    where = f"{row['_source']} {row['endpoint']} {row.get('method', 'GET')} as {role}"
     assert response.status_code == row["expect"][role], (
-        f"{row['_source']} {row['endpoint']} {row.get('method', 'GET')} as {role}: "
-        f"{response.status_code} (Location: {response.headers.get('Location')})"
+        f"{where}: {response.status_code} (Location: {response.headers.get('Location')})"
     )
+    # What another SKPD owns (or a session's details for a trainer who does not coach it).
+    hidden = world.fill((row.get("hidden") or {}).get(role, []))
+    leaks = [text for text in hidden if text in response.get_data(as_text=True)]
+    assert not leaks, f"{where} shows {leaks}"
 
 
 # -- check 13: SKPD isolation through the one scoping function ------------------------------------

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from flask import render_template
-from sqlalchemy import event
 
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle
@@ -17,6 +16,7 @@ from clinic.reporting.services import (
     verify_item,
 )
 from clinic.reporting.todo import ranked_fixes, todo_for_contact
+from conftest import count_queries
 
 IN_WINDOW = date(2025, 3, 1)
 
@@ -179,22 +179,6 @@ def test_english_locale_formats_numbers_the_english_way(client, auth, city, cycl
 
 
 # -- a fixed number of queries --------------------------------------------------------------------
-
-def count_queries(client, url):
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    db.session.expunge_all()
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len(statements)
-
 
 def grow(cycle, make_skpd, make_user, staff, count):
     for n in range(count):

@@ -1,17 +1,26 @@
-"""Who may see and who may change a coaching session (404 for anything out of reach)."""
-from flask import abort
-from sqlalchemy import select
+"""Who may see and who may change a coaching session, and which of its rows (404 beyond reach).
 
+One rule for every role: a session's schedule (title, time, place, SKPDs, trainers) is seen by
+Bappeda, every trainer (to plan) and the contacts of its SKPDs; its details (agenda, linked
+innovations, findings, tasks, attendance, notes) only by Bappeda and the trainers who coach
+it, and by each contact for its own SKPD's rows. ``session_scope`` decides the details for
+every page, printout, e-mail and feed; SKPD-owned rows elsewhere follow ``clinic.access.scope``.
+"""
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import false, or_, select, true
+
+from clinic.access import scope, visible_skpd_ids
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 
 
 def visible_sessions(stmt, user):
-    """Narrow a select of sessions: Bappeda and trainers see all, a contact their SKPD's."""
+    """Narrow a select of sessions: Bappeda and trainers see all (trainers the schedule of
+    others'), a contact their SKPD's."""
     if user.role in ("admin", "staff", "trainer"):
         return stmt
-    from clinic.access import scope
-
     return scope(stmt, CoachingSession, user)
 
 
@@ -20,10 +29,77 @@ def can_edit(session, user):
     return user.role in ("admin", "staff") or (user.role == "trainer" and session.has_trainer(user))
 
 
+@dataclass(frozen=True)
+class SessionScope:
+    """What of one session's details a viewer may see.
+
+    ``full``: every row (Bappeda, the session's trainers). Otherwise the rows of the SKPDs in
+    ``skpd_ids``, and rows of no SKPD (a guest, a finding about no innovation) only when
+    ``unattributed``: when the session is the contact's SKPD's alone, so they cannot be
+    another SKPD's business.
+    """
+
+    details: bool = False
+    full: bool = False
+    skpd_ids: frozenset = frozenset()
+    unattributed: bool = False
+
+    def sees(self, skpd_id):
+        """Whether a row of this session owned by ``skpd_id`` (None: no SKPD) is visible."""
+        if self.full:
+            return True
+        if skpd_id is None:
+            return self.unattributed
+        return self.details and skpd_id in self.skpd_ids
+
+    def rows(self, rows):
+        """The visible ones of rows that carry an ``skpd_id``."""
+        return [row for row in rows if self.sees(row.skpd_id)]
+
+    def clause(self, skpd_column):
+        """SQL: the visible rows of this session, given the rows' SKPD column."""
+        if self.full:
+            return true()
+        if not self.details:
+            return false()
+        owned = skpd_column.in_(sorted(self.skpd_ids))
+        return or_(owned, skpd_column.is_(None)) if self.unattributed else owned
+
+
+def session_scope(session, user):
+    """The details of ``session`` that ``user`` may see (see SessionScope)."""
+    if can_edit(session, user):
+        return SessionScope(details=True, full=True,
+                            skpd_ids=frozenset(s.id for s in session.skpds))
+    if user.role != "contact":
+        return SessionScope()  # a trainer of other sessions: the schedule only
+    skpd_ids = frozenset(s.id for s in session.skpds)
+    own = frozenset(visible_skpd_ids(user, skpd_ids))
+    return SessionScope(details=bool(own), skpd_ids=own,
+                        unattributed=bool(own) and own == skpd_ids)
+
+
+def session_rows_clause(session_id, user, skpd_column):
+    """SQL: rows of session ``session_id`` (given their SKPD column) that ``user`` may see;
+    none when the session is out of their reach."""
+    stmt = visible_sessions(select(CoachingSession).where(CoachingSession.id == session_id), user)
+    session = db.session.scalars(stmt).first()
+    return session_scope(session, user).clause(skpd_column) if session else false()
+
+
 def get_session_or_404(session_id, user):
     stmt = visible_sessions(select(CoachingSession).where(CoachingSession.id == session_id), user)
     session = db.session.scalars(stmt).first()
     if session is None:
+        abort(404)
+    return session
+
+
+def get_session_details_or_404(session_id, user):
+    """Load a session whose details the user may see (its printout): the schedule is not
+    enough, so a trainer of other sessions gets 404."""
+    session = get_session_or_404(session_id, user)
+    if not session_scope(session, user).details:
         abort(404)
     return session
 

@@ -139,10 +139,10 @@ def remove_participant(row, actor):
     db.session.flush()
 
 
-def summary(session):
-    """Counts per status (None = not yet recorded) in the order the UI shows them."""
+def summary(rows):
+    """Counts per status of attendance rows (None = not yet recorded) in the UI's order."""
     counts = {status: 0 for status in (*AttendanceStatus.ALL, None)}
-    for row in session.attendance:
+    for row in rows:
         counts[row.status if row.status in AttendanceStatus.ALL else None] += 1
     return counts
 

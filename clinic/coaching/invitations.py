@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from clinic.auth.models import User
 from clinic.coaching import ics
+from clinic.coaching.access import session_scope
 from clinic.coaching.checks import span
 from clinic.email import absolute_url, send_email
 from clinic.extensions import db
@@ -26,10 +27,17 @@ def _when(session, user):
         return span(session.starts_at, session.ends_at, zone)
 
 
+def _attachment(session, people, user, cancel=False):
+    """The .ics for ``user``, naming the attendees they may see: the trainers, themselves and,
+    for a contact of a joint session, only their own SKPD's contacts."""
+    scope = session_scope(session, user)
+    seen = [p for p in people if p.id == user.id or p.role != "contact" or scope.sees(p.skpd_id)]
+    return ics.invitation_attachment(session, seen, cancel=cancel)
+
+
 def invite(session, reason="invite", people=None):
     """Queue an invitation (METHOD:REQUEST) at the session's current SEQUENCE to everyone."""
     people = recipients(session) if people is None else people
-    attachment = ics.invitation_attachment(session, people)
     rows = []
     for user in people:
         when = _when(session, user)
@@ -39,22 +47,22 @@ def invite(session, reason="invite", people=None):
         else:
             subject = _l("Undangan Coaching Clinic: %(title)s, %(when)s",
                          title=session.title, when=when)
-        rows.append(_send("session_invitation", session, user, subject, when, attachment,
-                          "invite", reason=reason))
+        rows.append(_send("session_invitation", session, user, subject, when,
+                          _attachment(session, people, user), "invite", reason=reason))
     return rows
 
 
 def announce_cancel(session, people=None, reason=None):
     """Queue a cancellation (METHOD:CANCEL) to everyone (or to ``people`` taken off the session)."""
     people = recipients(session) if people is None else people
-    attachment = ics.invitation_attachment(session, people, cancel=True)
     rows = []
     for user in people:
         when = _when(session, user)
         subject = _l("Dibatalkan: Coaching Clinic %(title)s, %(when)s",
                      title=session.title, when=when)
-        rows.append(_send("session_cancelled", session, user, subject, when, attachment,
-                          "cancel", reason=reason or session.cancel_reason))
+        rows.append(_send("session_cancelled", session, user, subject, when,
+                          _attachment(session, people, user, cancel=True), "cancel",
+                          reason=reason or session.cancel_reason))
     return rows
 
 

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from clinic import audit
 from clinic.coaching import attendance
+from clinic.coaching.access import session_scope
 from clinic.coaching.markup import render_markdown
+from clinic.coaching.minutes import minutes_in_scope
 from clinic.coaching.models import (
     Finding, NoteRevision, SessionEvent, SessionNote, SessionStatus,
 )
@@ -101,15 +103,19 @@ def sign_off(session, actor, now):
     db.session.flush()
     context = {
         "session": session, "note": note, "notes_html": render_markdown(note.body),
-        "counts": attendance.summary(session), "findings": list(session.findings),
         "signer": actor, "link": absolute_url("coaching.notes_print", session_id=session.id),
         "session_times": session_times, "attendance_labels": attendance.STATUS_LABELS,
     }
-    sent = []
+    sent, minutes = [], {}
     for user in recipients(session):
+        # The notes are shared; findings and attendance are each reader's own SKPD's only.
+        scope = session_scope(session, user)
+        if scope not in minutes:
+            minutes[scope] = minutes_in_scope(session, scope)
         sent.append(send_email(
             "session_notes", user, _l("Notulen: %(title)s", title=session.title),
-            dedupe_key=f"notes:{session.id}:{user.id}", **context))
+            dedupe_key=f"notes:{session.id}:{user.id}", counts=minutes[scope].counts,
+            findings=minutes[scope].findings, **context))
     return sent
 
 

@@ -5,9 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.coaching import attendance, bp, notes
-from clinic.coaching.access import can_edit, get_editable_session_or_404, get_session_or_404
+from clinic.coaching.access import (get_editable_session_or_404, get_session_details_or_404,
+                                    session_scope)
 from clinic.coaching.attendance import STATUS_BADGES, STATUS_LABELS
 from clinic.coaching.markup import render_markdown
+from clinic.coaching.minutes import minutes_for
 from clinic.coaching.models import Attendance
 from clinic.coaching.notes_forms import FindingForm, NotesForm, ParticipantForm, attendance_form
 from clinic.db_types import utcnow
@@ -20,7 +22,7 @@ from clinic.web import safe_next
 @bp.context_processor
 def notes_helpers():
     return {"attendance_labels": STATUS_LABELS, "attendance_badges": STATUS_BADGES,
-            "render_markdown": render_markdown, "attendance_summary": attendance.summary,
+            "render_markdown": render_markdown,
             "finding_form": finding_form, "finding_choices": notes.finding_choices,
             "can_see_private": can_see_private,
             "task_status_labels": TASK_LABELS, "task_status_classes": TASK_CLASSES,
@@ -35,7 +37,7 @@ def finding_form(session, choices=None, **kwargs):
 
 def can_see_private(session, user):
     """The private part of the notes is for Bappeda and the session's trainers, never contacts."""
-    return user.is_authenticated and can_edit(session, user)
+    return user.is_authenticated and session_scope(session, user).full
 
 
 def _actor():
@@ -150,7 +152,7 @@ def notes_edit(session_id):
             flash(_("Notulen tersimpan.") if changed else _("Tidak ada yang berubah."), "success")
             return redirect(url_for("coaching.notes", session_id=session.id))
     return render_template("coaching/notes.html", session=session, form=form, conflict=conflict,
-                           new_finding=None)
+                           new_finding=None, minutes=minutes_for(session, _actor()))
 
 
 @bp.route("/<int:session_id>/notes/revisions", methods=["GET"])
@@ -181,8 +183,9 @@ def sign_off(session_id):
 @bp.route("/<int:session_id>/print", methods=["GET"])
 @login_required
 def notes_print(session_id):
-    session = get_session_or_404(session_id, _actor())
+    session = get_session_details_or_404(session_id, _actor())
     return render_template("coaching/notes_print.html", session=session,
+                           minutes=minutes_for(session, _actor()),
                            times=notes.session_times(session, session.timezone),
                            city=current_app.config["CLINIC_CITY"],
                            agency=current_app.config["CLINIC_AGENCY"])
@@ -217,7 +220,7 @@ def finding_add(session_id):
             return _back(session, form)
     # Shown again on the notes page with the input kept and the reason given.
     return render_template("coaching/notes.html", session=session, form=_notes_form(session),
-                           conflict=None, new_finding=form)
+                           conflict=None, new_finding=form, minutes=minutes_for(session, _actor()))
 
 
 @bp.route("/<int:session_id>/findings/<int:finding_id>", methods=["POST"])

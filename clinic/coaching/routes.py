@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from clinic.access import roles_required, visible_skpd_ids
+from clinic.access import roles_required
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
 from clinic.coaching import access, bp, checks, services
 from clinic.coaching.forms import CancelForm, SessionForm
+from clinic.coaching.minutes import minutes_for
 from clinic.coaching.models import SessionStatus
 from clinic.extensions import db
 from clinic.followups.services import open_tasks_for_skpds
@@ -116,11 +117,11 @@ def create():
     return render_template("coaching/form.html", form=form, session=None, warnings=warnings)
 
 
-def _carried_tasks(session, user):
-    """Open tasks of the session's SKPDs that the viewer may see, for the agenda."""
-    if session.status != SessionStatus.PLANNED:
+def _carried_tasks(session, minutes):
+    """Open tasks of the session's SKPDs whose rows the viewer sees here, for the agenda."""
+    if session.status != SessionStatus.PLANNED or not minutes.details:
         return []
-    return open_tasks_for_skpds(visible_skpd_ids(user, [s.id for s in session.skpds]))
+    return open_tasks_for_skpds(minutes.scope.skpd_ids)
 
 
 @bp.route("/<int:session_id>", methods=["GET"])
@@ -128,9 +129,10 @@ def _carried_tasks(session, user):
 def detail(session_id):
     user = _actor()
     session = access.get_session_or_404(session_id, user)
+    minutes = minutes_for(session, user)
     return render_template(
-        "coaching/detail.html", session=session, viewer=user,
-        can_edit=access.can_edit(session, user), carried_tasks=_carried_tasks(session, user),
+        "coaching/detail.html", session=session, viewer=user, minutes=minutes,
+        can_edit=access.can_edit(session, user), carried_tasks=_carried_tasks(session, minutes),
         can_manage=user.role in Role.BAPPEDA and session.status == SessionStatus.PLANNED)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 from clinic.access import scope, trainer_skpd_ids
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role
-from clinic.coaching.access import visible_sessions
+from clinic.coaching.access import session_rows_clause, visible_sessions
 from clinic.coaching.models import CoachingSession, session_skpds, session_trainers
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskPriority, TaskSource, TaskStatus
@@ -65,7 +65,10 @@ def _filtered(user, filters, today):
     if filters.source:
         stmt = stmt.where(FollowUpTask.source == filters.source)
     if filters.session_id:
-        stmt = stmt.where(FollowUpTask.session_id == filters.session_id)
+        # The session's own rule, stricter than the SKPD scope: a trainer who does not coach
+        # it lists none of its tasks, a contact of a joint session only its SKPD's.
+        stmt = stmt.where(FollowUpTask.session_id == filters.session_id,
+                          session_rows_clause(filters.session_id, user, FollowUpTask.skpd_id))
     return scope(stmt, FollowUpTask, user)
 
 
