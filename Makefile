@@ -68,8 +68,8 @@ test-mariadb: dev-setup
 test-all: test test-pg test-mariadb test-browser
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o clinic/translations/messages.pot .
-	$(BIN)/pybabel -q update -N -i clinic/translations/messages.pot -d clinic/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 -o clinic/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -w 100 -i clinic/translations/messages.pot -d clinic/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache
