@@ -11,6 +11,23 @@ logger = logging.getLogger(__name__)
 PAGES = (400, 403, 404, 405, 413, 429, 500)
 
 
+class DomainError(ValueError):
+    """A change a service refuses; the message is shown to the user.
+
+    ``field`` names the form field the message belongs to (None: the form or page as a whole).
+    Each feature names its own subclasses; views answer all of them with ``web.refuse``.
+    """
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ConflictError(DomainError):
+    """Someone else saved the same row first (optimistic locking)."""
+
+
 def _wants_json():
     return request.path.startswith("/healthz") or (
         request.accept_mimetypes.best == "application/json"

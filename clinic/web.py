@@ -1,7 +1,7 @@
 """Request-wide behaviour: security headers, template helpers, safe redirects, list pages."""
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, flash, request
 from flask_babel import format_decimal, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -28,6 +28,28 @@ def safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def actor():
+    """The signed-in user as a plain object, to hand to services (which never read it)."""
+    return current_user._get_current_object()
+
+
+def refuse(form, error):
+    """Answer a service's DomainError: undo the session and show the message by its field.
+
+    Without a form (an action button), the message is flashed instead.
+    """
+    db.session.rollback()
+    # A lazy string counts as safe HTML in Jinja; str() lets the template escape what users typed.
+    message = str(error.message)
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, message]
+    elif form is not None:
+        form.form_errors.append(message)
+    else:
+        flash(message, "danger")
 
 
 def paginate(stmt):

@@ -10,6 +10,7 @@ from clinic.auth.models import Role, User
 from clinic.auth.passwords import password_problem
 from clinic.auth.services import AccountError, deactivate, normalise_email, send_invitation
 from clinic.dates import TIMEZONE_CHOICES
+from clinic.errors import DomainError
 from clinic.extensions import db
 
 SKPD_FIELDS = ("code", "name", "short_name", "kind", "head_name", "head_email", "parent_id")
@@ -18,13 +19,8 @@ USER_FIELDS = ("email", "name", "role", "skpd_id", "institution", "position", "p
 LOCALES = ("id", "en")
 
 
-class AdminError(ValueError):
-    """A refused change; ``field`` names the form field the message belongs to, if any."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AdminError(DomainError):
+    """A refused change to a work unit or an account."""
 
 
 class NotAllowed(AdminError):

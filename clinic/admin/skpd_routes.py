@@ -7,7 +7,6 @@ from clinic.access import get_scoped_or_404, roles_required
 from clinic.admin import bp, queries, services
 from clinic.admin.forms import SkpdForm, SkpdImportForm
 from clinic.admin.models import SKPD_KINDS, Skpd
-from clinic.admin.routes import actor, show_error
 from clinic.admin.skpd_import import (
     EXAMPLE_CSV, ImportFileError, import_skpds, parse_skpd_csv, read_csv_upload, size_label,
 )
@@ -15,7 +14,7 @@ from clinic.auth.models import Role
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.quoting import clip_list
-from clinic.web import paginate
+from clinic.web import actor, paginate, refuse
 
 
 @bp.route("/skpd/")
@@ -47,7 +46,7 @@ def skpd_create():
         try:
             skpd = services.create_skpd(actor(), client_ip(), **form.values())
         except services.AdminError as exc:
-            show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Perangkat Daerah %(name)s tersimpan.", name=skpd.name), "success")
@@ -64,7 +63,7 @@ def skpd_edit(skpd_id):
         try:
             changes = services.update_skpd(skpd, actor(), client_ip(), **form.values())
         except services.AdminError as exc:
-            show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")

@@ -7,12 +7,11 @@ from clinic.access import roles_required
 from clinic.admin import bp, queries, services
 from clinic.admin.forms import UserForm
 from clinic.admin.models import Skpd
-from clinic.admin.routes import actor, show_error
 from clinic.auth.models import Role, User
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int
-from clinic.web import paginate
+from clinic.web import actor, paginate, refuse
 
 
 def _manageable_user_or_404(user_id):
@@ -49,7 +48,7 @@ def user_create():
         try:
             user = services.create_user(actor(), client_ip(), **form.values())
         except services.AdminError as exc:
-            show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Akun %(email)s dibuat. Undangan untuk membuat kata sandi telah dikirim ke "
@@ -67,7 +66,7 @@ def user_edit(user_id):
         try:
             changes = services.update_user(user, actor(), client_ip(), **form.values())
         except services.AdminError as exc:
-            show_error(form, exc)
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
@@ -80,8 +79,7 @@ def _account_action(user_id, action, done_message):
     try:
         action(user, actor(), client_ip())
     except services.AdminError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
+        refuse(None, exc)
     else:
         db.session.commit()
         flash(done_message % {"email": user.email}, "success")
