@@ -4,6 +4,7 @@ import re
 import pytest
 from flask import url_for
 from sqlalchemy import select
+from werkzeug.routing import NumberConverter
 
 from clinic.extensions import csrf, db
 from conftest import PASSWORD, ROLES, AuthActions, route_url
@@ -47,8 +48,8 @@ def _url(app, world, route_table, rule, method):
                 return route_url(app, world, row), world.fill(row.get("data") or {})
             except LookupError:
                 break  # a placeholder this world does not have: fall back to plain values
-    values = {name: 1 if rule._converters[name].__class__.__name__ in (
-        "IntegerConverter", "NumberConverter") else "x" for name in rule.arguments}
+    values = {name: 1 if isinstance(rule._converters[name], NumberConverter) else "x"
+              for name in rule.arguments}
     with app.test_request_context():
         return url_for(rule.endpoint, **values), {}
 
