@@ -6,6 +6,7 @@ from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel, PredicateB
 from clinic.reminders.models import JobRun, Notification, SchedulerLock  # noqa: F401
 from clinic.reporting.models import Evidence, Innovation, InnovationDocument, ItemEvent, ReportItem  # noqa: F401,E501
 from clinic.coaching.models import (  # noqa: F401
-    Attendance, ClosedDate, CoachingSession, Finding, NoteRevision, SessionEvent, SessionNote,
+    Attendance, CoachingSession, Finding, NoteRevision, SessionEvent, SessionNote,
 )
 from clinic.followups.models import FollowUpTask, TaskEvent  # noqa: F401
+from clinic.workdays import ClosedDate  # noqa: F401

@@ -1,10 +1,25 @@
 """Working days: weekends, Indonesian public holidays and the office's own closed dates."""
+from datetime import date, datetime
 from functools import lru_cache
 
 import holidays
-from sqlalchemy import select
+from sqlalchemy import Date, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
 
+from clinic.db_types import UTCDateTime, utcnow
 from clinic.extensions import db
+
+
+class ClosedDate(db.Model):
+    """A day the office is closed beyond the national holidays (cuti bersama, local days)."""
+
+    __tablename__ = "closed_dates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    closed_on: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 @lru_cache(maxsize=32)
@@ -19,8 +34,6 @@ def national_holiday(day):
 
 def closed_date(day):
     """The name of an office closed date (cuti bersama and the like) on ``day``, or None."""
-    from clinic.coaching.models import ClosedDate
-
     return db.session.scalar(select(ClosedDate.name).where(ClosedDate.closed_on == day))
 
 

@@ -26,9 +26,7 @@ from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
 from clinic.catalogue.services import load_catalogue, make_current
-from clinic.coaching.models import (
-    Attendance, ClosedDate, CoachingSession, Finding, SessionNote,
-)
+from clinic.coaching.models import Attendance, CoachingSession, Finding, SessionNote
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.reminders.delivery import build_message
@@ -38,6 +36,7 @@ from clinic.reporting.models import ReportItem
 from clinic.reporting.services import (
     add_document, add_file, create_innovation, ensure_spd_items,
 )
+from clinic.workdays import ClosedDate
 from config import TestingConfig
 from tests.smtp_sink import SMTP_PORT, running_sink
 

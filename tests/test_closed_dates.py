@@ -6,9 +6,8 @@ import time_machine
 from sqlalchemy import select
 
 from clinic.audit import AuditEvent
-from clinic.coaching.models import ClosedDate
 from clinic.extensions import db
-from clinic.workdays import is_working_day
+from clinic.workdays import ClosedDate, is_working_day
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from flask import url_for
 from sqlalchemy import event
 
 from clinic.coaching.calendar import month_grid, sessions_between
-from clinic.coaching.models import ClosedDate, CoachingSession, SessionNote
+from clinic.coaching.models import CoachingSession, SessionNote
 from clinic.extensions import db
+from clinic.workdays import ClosedDate
 
 UTC = timezone.utc
 NOW = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)  # Rabu, 1 Juli 2026 09.00 WITA

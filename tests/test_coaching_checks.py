@@ -6,8 +6,9 @@ import pytest
 import time_machine
 
 from clinic.coaching.checks import check_schedule
-from clinic.coaching.models import ClosedDate, CoachingSession, SessionStatus
+from clinic.coaching.models import CoachingSession, SessionStatus
 from clinic.extensions import db
+from clinic.workdays import ClosedDate
 
 WITA = ZoneInfo("Asia/Makassar")
 

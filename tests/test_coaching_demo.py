@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from clinic.auth.models import User
 from clinic.coaching.demo_calendar import cuti_bersama, holiday_eve, weekly_days
 from clinic.coaching.models import (
-    AttendanceStatus, ClosedDate, CoachingSession, Finding, SessionStatus,
+    AttendanceStatus, CoachingSession, Finding, SessionStatus,
 )
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
 from clinic.reminders.models import Notification
 from clinic.reporting.models import ItemStatus
-from clinic.workdays import is_working_day, national_holiday
+from clinic.workdays import ClosedDate, is_working_day, national_holiday
 
 # Tuesday 1 December 2026, 09.00 WITA: the next national holiday is Christmas, and the demo
 # makes 24 December a cuti bersama, so the holiday's eve is Wednesday the 23rd.

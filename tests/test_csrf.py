@@ -4,7 +4,7 @@ import re
 import pytest
 from flask import url_for
 from sqlalchemy import select
-from werkzeug.routing import NumberConverter
+from werkzeug.routing.converters import NumberConverter
 
 from clinic.extensions import csrf, db
 from conftest import PASSWORD, ROLES, AuthActions, route_url

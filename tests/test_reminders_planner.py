@@ -11,11 +11,12 @@ import time_machine
 from sqlalchemy import func, select
 
 from clinic.catalogue.models import Cycle
-from clinic.coaching.models import ClosedDate, CoachingSession
+from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.reminders.models import Notification
 from clinic.reminders import planner
 from clinic.reminders.planner import run_due, session_reminder_times
+from clinic.workdays import ClosedDate
 
 UTC = timezone.utc
 # The world's cycle runs on WITA (UTC+8): 08:00 local is 00:00Z.

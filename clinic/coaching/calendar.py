@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clinic.coaching.access import visible_sessions
-from clinic.coaching.models import (ClosedDate, CoachingSession, SessionNote, SessionStatus,
-                                    session_trainers)
+from clinic.coaching.models import CoachingSession, SessionNote, SessionStatus, session_trainers
 from clinic.dates import zone_label
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
-from clinic.workdays import national_holiday
+from clinic.workdays import ClosedDate, national_holiday
 
 # How far back the feed reaches: a subscribed calendar keeps recent history, not every year.
 FEED_PAST_DAYS = 60

@@ -10,9 +10,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from clinic import audit
-from clinic.coaching.models import ClosedDate
 from clinic.extensions import db
 from clinic.form_fields import DateInput
+from clinic.workdays import ClosedDate
 
 
 class ClosedDateForm(FlaskForm):

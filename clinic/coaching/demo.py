@@ -18,7 +18,7 @@ from clinic.coaching.demo_content import (
     CANCELLED, EVE, KEMENDAGRI, PAST, RESCHEDULED, SERIES, UPCOMING,
 )
 from clinic.coaching.models import (
-    Attendance, AttendanceStatus, ClosedDate, CoachingSession, Finding, NoteRevision,
+    Attendance, AttendanceStatus, CoachingSession, Finding, NoteRevision,
     SessionEvent, SessionNote, SessionStatus,
 )
 from clinic.db_types import utcnow
@@ -26,7 +26,7 @@ from clinic.dates import today_local
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskStatus
 from clinic.reporting.models import Innovation, ItemStatus, ReportItem
-from clinic.workdays import is_working_day
+from clinic.workdays import ClosedDate, is_working_day
 
 SEED = 4
 WITA = "Asia/Makassar"

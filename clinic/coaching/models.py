@@ -1,8 +1,8 @@
-"""Coaching clinic sessions, their attendance, notes (notulen), findings and closed dates."""
+"""Coaching clinic sessions, their attendance, notes (notulen) and findings."""
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import (JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint,
+from sqlalchemy import (JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint,
                         select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -226,15 +226,3 @@ class Finding(db.Model):
     item = relationship("ReportItem")
     created_by = relationship("User")
     tasks = relationship("FollowUpTask", back_populates="finding")
-
-
-class ClosedDate(db.Model):
-    """A day the office is closed beyond the national holidays (cuti bersama, local days)."""
-
-    __tablename__ = "closed_dates"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    closed_on: Mapped[date] = mapped_column(Date, unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
