@@ -24,18 +24,21 @@ def roles_required(*roles):
     return decorator
 
 
-def trainer_skpd_ids(user):
-    """SKPD ids a trainer may look at: those of the sessions they coach (not cancelled)."""
-    from clinic.coaching.models import (CoachingSession, SessionStatus, session_skpds,
-                                        session_trainers)
+# Bappeda sees every SKPD and a contact their own; any other role sees the SKPDs its resolver
+# gives, registered by the feature that knows the role (coaching: a trainer's sessions), so this
+# base module imports no feature. A role with no resolver sees none.
+skpd_resolvers = {}
 
-    stmt = (select(session_skpds.c.skpd_id)
-            .join(session_trainers, session_trainers.c.session_id == session_skpds.c.session_id)
-            .join(CoachingSession, CoachingSession.id == session_skpds.c.session_id)
-            .where(session_trainers.c.user_id == user.id,
-                   CoachingSession.status != SessionStatus.CANCELLED)
-            .distinct())
-    return set(db.session.scalars(stmt))
+
+def register_skpd_resolver(role, resolver):
+    """Let ``resolver(user)`` give the SKPD ids a user of ``role`` may see."""
+    skpd_resolvers[role] = resolver
+
+
+def resolved_skpd_ids(user):
+    """The SKPD ids the resolver registered for ``user``'s role gives (none without one)."""
+    resolver = skpd_resolvers.get(user.role)
+    return set(resolver(user)) if resolver is not None else set()
 
 
 def visible_skpd_ids(user, skpd_ids):
@@ -45,9 +48,7 @@ def visible_skpd_ids(user, skpd_ids):
         return skpd_ids
     if user.role == "contact":
         return skpd_ids & {user.skpd_id} if user.skpd_id is not None else set()
-    if user.role == "trainer":
-        return skpd_ids & trainer_skpd_ids(user)
-    return set()
+    return skpd_ids & resolved_skpd_ids(user)
 
 
 def _skpd_clause(model, skpd_ids):
@@ -68,10 +69,8 @@ def scope(stmt, model, user):
         return stmt
     if user.role == "contact" and user.skpd_id is not None:
         return stmt.where(_skpd_clause(model, [user.skpd_id]))
-    if user.role == "trainer":
-        ids = trainer_skpd_ids(user)
-        return stmt.where(_skpd_clause(model, sorted(ids))) if ids else stmt.where(false())
-    return stmt.where(false())
+    ids = resolved_skpd_ids(user)
+    return stmt.where(_skpd_clause(model, sorted(ids))) if ids else stmt.where(false())
 
 
 def get_scoped_or_404(model, ident, user):

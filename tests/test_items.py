@@ -271,7 +271,7 @@ def test_staff_edit_any_item_and_a_trainer_only_reads(innovation, staff, make_us
     client = login(trainer)
     assert client.get(f"/items/{item.id}").status_code == 404  # empty scope for now
     # Once coaching gives the trainer this SKPD, the page opens read-only.
-    monkeypatch.setattr(access, "trainer_skpd_ids", lambda user: {innovation.skpd_id})
+    monkeypatch.setitem(access.skpd_resolvers, "trainer", lambda user: {innovation.skpd_id})
     page = text(client.get(f"/items/{item.id}"))
     assert "Tingkat dipilih" in page and 'name="level"' not in page
     assert client.post(f"/items/{item.id}", data={"level": "3"}).status_code == 403

@@ -4,16 +4,28 @@ One rule for every role: a session's schedule (title, time, place, SKPDs, traine
 Bappeda, every trainer (to plan) and the contacts of its SKPDs; its details (agenda, linked
 innovations, findings, tasks, attendance, notes) only by Bappeda and the trainers who coach
 it, and by each contact for its own SKPD's rows. ``session_scope`` decides the details for
-every page, printout, e-mail and feed; SKPD-owned rows elsewhere follow ``clinic.access.scope``.
+every page, printout, e-mail and feed; SKPD-owned rows elsewhere follow ``clinic.access.scope``,
+which reaches a trainer through ``trainer_skpd_ids``, registered with it at the end.
 """
 from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import false, or_, select, true
 
-from clinic.access import scope, visible_skpd_ids
-from clinic.coaching.models import CoachingSession
+from clinic.access import register_skpd_resolver, scope, visible_skpd_ids
+from clinic.coaching.models import CoachingSession, SessionStatus, session_skpds, session_trainers
 from clinic.extensions import db
+
+
+def trainer_skpd_ids(user):
+    """SKPD ids a trainer may look at: those of the sessions they coach (not cancelled)."""
+    stmt = (select(session_skpds.c.skpd_id)
+            .join(session_trainers, session_trainers.c.session_id == session_skpds.c.session_id)
+            .join(CoachingSession, CoachingSession.id == session_skpds.c.session_id)
+            .where(session_trainers.c.user_id == user.id,
+                   CoachingSession.status != SessionStatus.CANCELLED)
+            .distinct())
+    return set(db.session.scalars(stmt))
 
 
 def visible_sessions(stmt, user):
@@ -110,3 +122,8 @@ def get_editable_session_or_404(session_id, user):
     if not can_edit(session, user):
         abort(404)
     return session
+
+
+# Registered with clinic.access, which cannot import coaching: the SKPD scope of every SKPD-owned
+# row (clinic.access.scope) reaches a trainer through their sessions.
+register_skpd_resolver("trainer", trainer_skpd_ids)

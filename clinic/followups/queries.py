@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from clinic.access import scope, trainer_skpd_ids
+from clinic.access import resolved_skpd_ids, scope
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role
 from clinic.coaching.access import session_rows_clause, visible_sessions
@@ -102,7 +102,7 @@ def skpd_choices(user):
     """The SKPDs ``user`` may create tasks for or filter on: all for Bappeda, the trainer's."""
     stmt = select(Skpd).where(Skpd.is_active.is_(True)).order_by(Skpd.code)
     if user.role == Role.TRAINER:
-        stmt = stmt.where(Skpd.id.in_(sorted(trainer_skpd_ids(user)) or [-1]))
+        stmt = stmt.where(Skpd.id.in_(sorted(resolved_skpd_ids(user)) or [-1]))
     elif user.role not in Role.BAPPEDA:
         return []
     return db.session.scalars(stmt).all()
