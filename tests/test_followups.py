@@ -9,7 +9,7 @@ from sqlalchemy import select
 from clinic.audit import AuditEvent
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
-from clinic.followups import permissions, services
+from clinic.followups import access, services
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.reminders.models import Notification
 from clinic.reporting import review
@@ -243,8 +243,8 @@ def test_contact_may_take_a_done_task_back_but_not_reopen_a_closed_one(world):
     services.close_task(task, world.staff)
     with pytest.raises(services.TaskError):
         services.reopen(task, "alasan", world.contact)
-    assert permissions.allowed_actions(task, world.contact) == {"comment"}
-    assert "reopen" in permissions.allowed_actions(task, world.trainer)
+    assert access.allowed_actions(task, world.contact) == {"comment"}
+    assert "reopen" in access.allowed_actions(task, world.trainer)
 
 
 def test_edit_keeps_a_stale_form_from_overwriting(app, world):

@@ -11,7 +11,7 @@ from clinic.coaching.access import get_editable_session_or_404
 from clinic.coaching.models import CoachingSession, Finding
 from clinic.dates import today_local
 from clinic.extensions import db
-from clinic.followups import bp, labels, permissions, queries, services
+from clinic.followups import access, bp, labels, queries, services
 from clinic.followups.forms import CloseForm, ReasonForm, StatusForm, TaskForm
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.ids import bounded_int
@@ -32,11 +32,11 @@ def load_task(task_id, need=None):
     A contact who sees the task but may not do this gets 403; a trainer of another session 404.
     """
     task, user = get_scoped_or_404(FollowUpTask, task_id, actor()), actor()
-    allowed = {None: True, "work": permissions.is_worker(task, user),
-               "manage": permissions.can_manage(task, user),
+    allowed = {None: True, "work": access.is_worker(task, user),
+               "manage": access.can_manage(task, user),
                "bappeda": user.role in Role.BAPPEDA}[need]
     if not allowed:
-        if user.role == Role.CONTACT or permissions.can_manage(task, user):
+        if user.role == Role.CONTACT or access.can_manage(task, user):
             abort(403)
         abort(404)
     return task
@@ -124,11 +124,11 @@ def from_finding(finding_id):
 
 def render_detail(task, status_form=None, reason_form=None, close_form=None, status=200):
     user = actor()
-    allowed = permissions.allowed_actions(task, user)
+    allowed = access.allowed_actions(task, user)
     version = task.version_id
     if status_form is None:
         status_form = StatusForm(formdata=None, version=version,
-                                 moves=permissions.status_moves(task, user), current=task.status)
+                                 moves=access.status_moves(task, user), current=task.status)
     events = db.session.scalars(
         select(TaskEvent).where(TaskEvent.task_id == task.id)
         .options(selectinload(TaskEvent.actor)).order_by(TaskEvent.id.desc())).all()
@@ -181,7 +181,7 @@ def _discard(stored):
 @login_required
 def update_status(task_id):
     task, user = load_task(task_id, "work"), actor()
-    form = StatusForm(moves=permissions.status_moves(task, user), current=task.status)
+    form = StatusForm(moves=access.status_moves(task, user), current=task.status)
     if not form.validate():
         return render_detail(task, status_form=form, status=400)
     stored = None

@@ -12,7 +12,7 @@ from clinic.email import absolute_url, send_email
 from clinic.extensions import db
 from clinic.followups.labels import STATUS_LABELS
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
-from clinic.followups.permissions import allowed_actions, is_worker, status_moves
+from clinic.followups.access import allowed_actions, is_worker, status_moves
 
 DEFAULT_DUE_DAYS = 14
 TITLE_MAX = 200
