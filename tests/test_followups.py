@@ -7,6 +7,7 @@ import time_machine
 from sqlalchemy import select
 
 from clinic.audit import AuditEvent
+from clinic.coaching import notes
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.followups import access, services
@@ -263,7 +264,7 @@ def test_edit_keeps_a_stale_form_from_overwriting(app, world):
 # -- auto-close ----------------------------------------------------------------------------------
 
 def test_verifying_the_linked_item_closes_its_tasks(world):
-    second = services.task_from_finding(world.finding, world.trainer, date(2026, 7, 7))
+    second = notes.task_from_finding(world.finding, world.trainer, date(2026, 7, 7))
     services.change_status(second, "done", world.contact)
     cancelled = services.create_task(world.skpd, world.staff, title="Batal", item=world.item)
     services.cancel_task(cancelled, "Tidak perlu", world.staff)

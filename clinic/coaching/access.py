@@ -15,6 +15,7 @@ from sqlalchemy import false, or_, select, true
 from clinic.access import register_skpd_resolver, scope, visible_skpd_ids
 from clinic.coaching.models import CoachingSession, SessionStatus, session_skpds, session_trainers
 from clinic.extensions import db
+from clinic.followups.sources import SessionRules, register_session_rules
 
 
 def trainer_skpd_ids(user):
@@ -99,6 +100,25 @@ def session_rows_clause(session_id, user, skpd_column):
     return session_scope(session, user).clause(skpd_column) if session else false()
 
 
+def can_see_private(session, user):
+    """The private part of the notes is for Bappeda and the session's trainers, never contacts."""
+    return user.is_authenticated and session_scope(session, user).full
+
+
+def linkable_sessions(user, skpd_id):
+    """Sessions with the SKPD that ``user`` may link a task to (a trainer: those they coach)."""
+    if not skpd_id:
+        return []
+    stmt = (select(CoachingSession)
+            .where(CoachingSession.id.in_(select(session_skpds.c.session_id)
+                                          .where(session_skpds.c.skpd_id == skpd_id)))
+            .order_by(CoachingSession.starts_at.desc()))
+    if user.role == "trainer":
+        stmt = stmt.where(CoachingSession.id.in_(
+            select(session_trainers.c.session_id).where(session_trainers.c.user_id == user.id)))
+    return db.session.scalars(visible_sessions(stmt, user)).all()
+
+
 def get_session_or_404(session_id, user):
     stmt = visible_sessions(select(CoachingSession).where(CoachingSession.id == session_id), user)
     session = db.session.scalars(stmt).first()
@@ -124,6 +144,9 @@ def get_editable_session_or_404(session_id, user):
     return session
 
 
-# Registered with clinic.access, which cannot import coaching: the SKPD scope of every SKPD-owned
-# row (clinic.access.scope) reaches a trainer through their sessions.
+# Registered with the layers below, which cannot import coaching: the SKPD scope of every
+# SKPD-owned row (clinic.access.scope) reaches a trainer through their sessions, and follow-ups
+# filter and link tasks by a session through its own rules.
 register_skpd_resolver("trainer", trainer_skpd_ids)
+register_session_rules(SessionRules(rows_clause=session_rows_clause, linkable=linkable_sessions,
+                                    get_editable_or_404=get_editable_session_or_404))

@@ -2,6 +2,8 @@
 
 Plain functions with explicit arguments; they add and flush, the caller commits.
 """
+from datetime import timedelta
+
 from flask import current_app
 from flask_babel import format_time
 from flask_babel import lazy_gettext as _l
@@ -18,7 +20,12 @@ from clinic.coaching.models import (
 from clinic.dates import local, zone_label
 from clinic.email import absolute_url, send_email
 from clinic.extensions import db
+from clinic.followups.models import TaskSource
+from clinic.followups.services import TITLE_MAX, TaskError, active_contacts, create_task
 from clinic.reporting.models import Innovation, ReportItem
+
+# A task made from a finding is due two weeks later; its creator adjusts that afterwards.
+TASK_DUE_DAYS = 14
 
 
 class NotesError(ValueError):
@@ -185,6 +192,23 @@ def delete_finding(finding, actor):
     audit.record("finding_deleted", actor=actor, obj=finding, summary=finding.text[:200])
     session.findings.remove(finding)
     db.session.flush()
+
+
+def task_from_finding(finding, actor, today):
+    """Create the follow-up task a finding asks for, with defaults its creator adjusts later."""
+    session = finding.session
+    skpd = finding.skpd or (session.skpds[0] if session.skpds else None)
+    if skpd is None:
+        raise TaskError(_l("Temuan ini tidak terkait Perangkat Daerah mana pun."))
+    contacts = active_contacts(skpd.id)
+    text = " ".join((finding.text or "").split())
+    title = text if len(text) <= TITLE_MAX else text[:TITLE_MAX - 1] + "…"
+    return create_task(skpd, actor, title=title or str(_l("Tindak lanjut temuan")),
+                       owner=contacts[0] if contacts else None,
+                       due_on=today + timedelta(days=TASK_DUE_DAYS),
+                       description=finding.text if title != text else None,
+                       item=finding.item, session=session,
+                       finding=finding, source=TaskSource.SESSION)
 
 
 def finding_choices(session):

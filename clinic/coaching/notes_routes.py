@@ -4,18 +4,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from clinic.access import roles_required
 from clinic.coaching import attendance, bp, notes
-from clinic.coaching.access import (get_editable_session_or_404, get_session_details_or_404,
-                                    session_scope)
+from clinic.coaching.access import (can_see_private, get_editable_session_or_404,
+                                    get_session_details_or_404)
 from clinic.coaching.attendance import STATUS_BADGES, STATUS_LABELS
 from clinic.coaching.markup import render_markdown
 from clinic.coaching.minutes import minutes_for
-from clinic.coaching.models import Attendance
+from clinic.coaching.models import Attendance, Finding
 from clinic.coaching.notes_forms import FindingForm, NotesForm, ParticipantForm, attendance_form
+from clinic.dates import today_local
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.followups import bp as followups_bp
 from clinic.followups.labels import STATUS_CLASSES as TASK_CLASSES
 from clinic.followups.labels import STATUS_LABELS as TASK_LABELS
+from clinic.followups.services import TaskError
 from clinic.web import safe_next
 
 
@@ -33,11 +37,6 @@ def finding_form(session, choices=None, **kwargs):
     """The add/edit form of a finding with the session's innovations and items as choices."""
     innovations, items = choices or notes.finding_choices(session)
     return FindingForm(innovations=innovations, items=items, **kwargs)
-
-
-def can_see_private(session, user):
-    """The private part of the notes is for Bappeda and the session's trainers, never contacts."""
-    return user.is_authenticated and session_scope(session, user).full
 
 
 def _actor():
@@ -258,3 +257,21 @@ def finding_delete(session_id, finding_id):
         db.session.commit()
         flash(_("Temuan dihapus."), "success")
     return redirect(safe_next(request.form.get("next")) or _detail_url(session, "temuan"))
+
+
+# On the follow-ups pages (their URL and endpoint), but here with the findings: coaching builds
+# on follow-ups, never the other way round.
+@followups_bp.route("/from-finding/<int:finding_id>", methods=["POST"])
+@roles_required("admin", "staff", "trainer")
+def from_finding(finding_id):
+    finding = db.session.get(Finding, finding_id) or abort(404)
+    get_editable_session_or_404(finding.session_id, _actor())
+    try:
+        task = notes.task_from_finding(finding, _actor(), today_local())
+    except TaskError as exc:
+        flash(str(exc.message), "danger")
+        return redirect(_detail_url(finding.session))
+    db.session.commit()
+    flash(_("Tindak lanjut dibuat dari temuan. Sesuaikan penanggung jawab dan tenggatnya."),
+          "success")
+    return redirect(url_for("followups.edit", task_id=task.id))

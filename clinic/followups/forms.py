@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from clinic.auth.models import Role
@@ -10,6 +11,7 @@ from clinic.followups import queries
 from clinic.followups.models import TaskPriority
 from clinic.followups.labels import PRIORITY_LABELS, STATUS_LABELS
 from clinic.followups.services import TITLE_MAX, active_contacts
+from clinic.followups.sources import session_rules
 from clinic.form_fields import DateInput, VersionedForm, int_or_none
 
 TEXT_MAX = 4000
@@ -37,7 +39,8 @@ class TaskForm(VersionedForm):
                            validators=[Optional()])
     due_on = DateInput(_l("Tenggat"))
     priority = SelectField(_l("Prioritas"), default=TaskPriority.NORMAL,
-                           choices=[(key, label) for key, label in PRIORITY_LABELS.items()])
+                           choices=[SelectChoice(key, label)
+                                    for key, label in PRIORITY_LABELS.items()])
     item_id = SelectField(_l("Butir laporan terkait"), coerce=int_or_none, validate_choice=False,
                           validators=[Optional()])
     session_id = SelectField(_l("Sesi pendampingan"), coerce=int_or_none, validate_choice=False,
@@ -53,9 +56,11 @@ class TaskForm(VersionedForm):
             self.skpd_id.choices = [(s.id, f"{s.code} · {s.name}") for s in skpds]
             chosen = self.skpd_id.data or skpd_id
             required = user.role == Role.TRAINER
+            # The linkable sessions by id: the view links the chosen one to the new task.
+            self.sessions = {s.id: s for s in session_rules().linkable(user, chosen)}
             self.session_id.choices = ([] if required else [("", _l("— tidak ada —"))]) + [
                 (s.id, f"{fmt_date_short(s.starts_at, s.timezone)} · {s.title}")
-                for s in queries.session_choices(user, chosen)]
+                for s in self.sessions.values()]
         self.owner_id.choices = [("", _l("— belum ditentukan —"))] + [
             (u.id, u.name) for u in active_contacts(chosen)]
         self.item_id.choices = [("", _l("— tidak ada —"))] + [

@@ -6,10 +6,9 @@ from sqlalchemy import case, func, select
 from clinic.access import resolved_skpd_ids, scope
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role
-from clinic.coaching.access import session_rows_clause, visible_sessions
-from clinic.coaching.models import CoachingSession, session_skpds, session_trainers
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskPriority, TaskSource, TaskStatus
+from clinic.followups.sources import session_rules
 from clinic.ids import bounded_int
 from clinic.reporting.models import ReportItem
 
@@ -67,8 +66,8 @@ def _filtered(user, filters, today):
     if filters.session_id:
         # The session's own rule, stricter than the SKPD scope: a trainer who does not coach
         # it lists none of its tasks, a contact of a joint session only its SKPD's.
-        stmt = stmt.where(FollowUpTask.session_id == filters.session_id,
-                          session_rows_clause(filters.session_id, user, FollowUpTask.skpd_id))
+        visible = session_rules().rows_clause(filters.session_id, user, FollowUpTask.skpd_id)
+        stmt = stmt.where(FollowUpTask.session_id == filters.session_id, visible)
     return scope(stmt, FollowUpTask, user)
 
 
@@ -118,16 +117,3 @@ def item_choices(user, skpd_id):
     return [(i, f"{i.indicator.code} · {i.innovation.name if i.innovation else i.indicator.name}")
             for i in items]
 
-
-def session_choices(user, skpd_id):
-    """Sessions with the SKPD that ``user`` may link a task to (a trainer: those they coach)."""
-    if not skpd_id:
-        return []
-    stmt = (select(CoachingSession)
-            .where(CoachingSession.id.in_(select(session_skpds.c.session_id)
-                                          .where(session_skpds.c.skpd_id == skpd_id)))
-            .order_by(CoachingSession.starts_at.desc()))
-    if user.role == Role.TRAINER:
-        stmt = stmt.where(CoachingSession.id.in_(
-            select(session_trainers.c.session_id).where(session_trainers.c.user_id == user.id)))
-    return db.session.scalars(visible_sessions(stmt, user)).all()

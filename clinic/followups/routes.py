@@ -7,13 +7,12 @@ from sqlalchemy.orm import selectinload
 
 from clinic.access import get_scoped_or_404, roles_required
 from clinic.auth.models import Role, User
-from clinic.coaching.access import get_editable_session_or_404
-from clinic.coaching.models import CoachingSession, Finding
 from clinic.dates import today_local
 from clinic.extensions import db
 from clinic.followups import access, bp, labels, queries, services
 from clinic.followups.forms import CloseForm, ReasonForm, StatusForm, TaskForm
 from clinic.followups.models import FollowUpTask, TaskEvent
+from clinic.followups.sources import session_rules
 from clinic.ids import bounded_int
 from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
@@ -70,7 +69,7 @@ def _prefill():
         item = get_scoped_or_404(ReportItem, item_id, actor())
         data.update(skpd_id=item.skpd_id, item_id=item.id)
     if (session_id := request.args.get("session_id", type=bounded_int)) is not None:
-        session = get_editable_session_or_404(session_id, actor())
+        session = session_rules().get_editable_or_404(session_id, actor())
         data.setdefault("skpd_id", session.skpds[0].id if session.skpds else None)
         data["session_id"] = session.id
     if (skpd_id := request.args.get("skpd_id", type=bounded_int)) is not None:
@@ -91,7 +90,7 @@ def create():
                 skpd, user, title=form.title.data, owner=_get(form.owner_id.data, User),
                 due_on=form.due_on.data, priority=form.priority.data,
                 description=form.description.data, item=_get(form.item_id.data, ReportItem),
-                session=_get(form.session_id.data, CoachingSession),
+                session=form.sessions.get(form.session_id.data),
                 source="session" if form.session_id.data else "manual")
         except services.TaskError as exc:
             flash(str(exc.message), "danger")
@@ -104,22 +103,6 @@ def create():
 
 def _get(ident, model):
     return None if ident is None else db.session.get(model, ident)
-
-
-@bp.route("/from-finding/<int:finding_id>", methods=["POST"])
-@roles_required(Role.ADMIN, Role.STAFF, Role.TRAINER)
-def from_finding(finding_id):
-    finding = db.session.get(Finding, finding_id) or abort(404)
-    get_editable_session_or_404(finding.session_id, actor())
-    try:
-        task = services.task_from_finding(finding, actor(), today_local())
-    except services.TaskError as exc:
-        flash(str(exc.message), "danger")
-        return redirect(url_for("coaching.detail", session_id=finding.session_id))
-    db.session.commit()
-    flash(_("Tindak lanjut dibuat dari temuan. Sesuaikan penanggung jawab dan tenggatnya."),
-          "success")
-    return redirect(url_for(".edit", task_id=task.id))
 
 
 def render_detail(task, status_form=None, reason_form=None, close_form=None, status=200):

@@ -1,6 +1,4 @@
 """Follow-up task rules: create, edit, status flow, auto-close; they flush, never commit."""
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,7 +12,6 @@ from clinic.followups.labels import STATUS_LABELS
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
 from clinic.followups.access import allowed_actions, is_worker, status_moves
 
-DEFAULT_DUE_DAYS = 14
 TITLE_MAX = 200
 EDITABLE = ("title", "description", "due_on", "priority", "owner_id", "item_id")
 
@@ -102,23 +99,6 @@ def create_task(skpd, actor, *, title, owner=None, due_on=None, priority="normal
     audit.record("task_created", actor=actor, obj=task, summary=task.title)
     _notify_owner(task)
     return task
-
-
-def task_from_finding(finding, actor, today):
-    """Create the task a finding asks for, with defaults the creator adjusts afterwards."""
-    session = finding.session
-    skpd = finding.skpd or (session.skpds[0] if session.skpds else None)
-    if skpd is None:
-        raise TaskError(_l("Temuan ini tidak terkait Perangkat Daerah mana pun."))
-    contacts = active_contacts(skpd.id)
-    text = " ".join((finding.text or "").split())
-    title = text if len(text) <= TITLE_MAX else text[:TITLE_MAX - 1] + "…"
-    return create_task(skpd, actor, title=title or str(_l("Tindak lanjut temuan")),
-                       owner=contacts[0] if contacts else None,
-                       due_on=today + timedelta(days=DEFAULT_DUE_DAYS),
-                       description=finding.text if title != text else None,
-                       item=finding.item, session=session,
-                       finding=finding, source=TaskSource.SESSION)
 
 
 def edit_task(task, data, actor, expected_version=None):
