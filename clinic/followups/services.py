@@ -8,9 +8,10 @@ from clinic.auth.models import Role, User
 from clinic.db_types import utcnow
 from clinic.email import absolute_url, send_email
 from clinic.extensions import db
+from clinic.followups.access import allowed_actions, is_worker, status_moves
 from clinic.followups.labels import STATUS_LABELS
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
-from clinic.followups.access import allowed_actions, is_worker, status_moves
+from clinic.signals import item_verified
 
 TITLE_MAX = 200
 EDITABLE = ("title", "description", "due_on", "priority", "owner_id", "item_id")
@@ -218,6 +219,8 @@ def reopen(task, reason, actor, expected_version=None):
     return _set_status(task, TaskStatus.OPEN, actor, "reopened", reason)
 
 
+# Reporting announces the verification (it cannot import follow-ups); this runs in its transaction.
+@item_verified.connect
 def close_for_verified_item(item, actor):
     """Close every active or done task linked to ``item``, now that the item is verified."""
     stmt = (select(FollowUpTask)

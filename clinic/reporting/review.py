@@ -15,6 +15,7 @@ from clinic.email import absolute_url, send_email
 from clinic.extensions import db
 from clinic.reporting import services
 from clinic.reporting.models import Evidence, Innovation, ItemStatus, ReportItem
+from clinic.signals import item_verified
 
 DEFAULT_STATUS = ItemStatus.SUBMITTED
 
@@ -93,14 +94,7 @@ def verify(item, actor, expected_version=None, ip=None):
     services.check_version(item, expected_version)
     services.verify_item(item, actor)
     audit.record("item_verified", actor=actor, obj=item, summary=item.indicator.code, ip=ip)
-    _close_tasks(item, actor)
-
-
-def _close_tasks(item, actor):
-    # Imported here: the followups package loads its routes, which load reporting modules.
-    from clinic.followups.services import close_for_verified_item
-
-    close_for_verified_item(item, actor)
+    item_verified.send(item, actor=actor)
 
 
 def return_with_reason(item, reason, actor, expected_version=None, ip=None):
@@ -129,7 +123,7 @@ def bulk_verify(items, actor, ip=None):
     for item in items:
         if item.status == ItemStatus.SUBMITTED:
             services.verify_item(item, actor)
-            _close_tasks(item, actor)
+            item_verified.send(item, actor=actor)
             verified.append(item)
         else:
             skipped.append(item)
