@@ -8,7 +8,7 @@ from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.extensions import db
 from clinic.followups import services
-from clinic.reporting.todo import todo_for_contact
+from clinic.main.todo import todo_for_contact
 
 from conftest import AuthActions
 

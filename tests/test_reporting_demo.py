@@ -16,12 +16,13 @@ from clinic.admin.skpd_import import import_skpds, parse_skpd_csv
 from clinic.auth.models import User
 from clinic.catalogue.services import load_catalogue, make_current
 from clinic.extensions import db
+from clinic.main.todo import todo_for_contact
 from clinic.reporting import projection, scoring
 from clinic.reporting.demo import SEED, _profiles, plan_demo, seed_reporting_demo
 from clinic.reporting.models import (
     Evidence, Innovation, InnovationDocument, ItemEvent, ItemStatus, ReportItem,
 )
-from clinic.reporting.todo import ranked_fixes, todo_for_contact
+from clinic.reporting.fixes import ranked_fixes
 from clinic.reporting.uploads import inspect_upload, path_of
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -8,6 +8,7 @@ from flask import render_template
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle
 from clinic.extensions import db
+from clinic.main.todo import todo_for_contact
 from clinic.reporting import projection, scoring
 from clinic.reporting.models import ItemStatus
 from clinic.reporting.score_routes import _breakdown
@@ -15,7 +16,7 @@ from clinic.reporting.services import (
     add_link, create_innovation, ensure_spd_items, return_item, save_item, submit_item,
     verify_item,
 )
-from clinic.reporting.todo import ranked_fixes, todo_for_contact
+from clinic.reporting.fixes import ranked_fixes
 from conftest import count_queries
 
 IN_WINDOW = date(2025, 3, 1)
@@ -257,7 +258,7 @@ def test_todo_partial_renders_entries_and_empty_states(app, city, cycle):
     contact = city["contacts"]["DINKES"]
     todo = todo_for_contact(contact, cycle)
     with app.test_request_context("/"):
-        html = render_template("reporting/_todo.html", todo=todo)
+        html = render_template("main/_todo.html", todo=todo)
         first, last = todo.entries[0], todo.entries[-1]
         assert "Alasan pengembalian" in html and "SK belum ditandatangani" in html
         assert html.index(f'/items/{first.fix.item.id}"') < html.index(
@@ -265,10 +266,10 @@ def test_todo_partial_renders_entries_and_empty_states(app, city, cycle):
         assert f"+{ind(last.fix.gain)} poin indeks" in html
         assert f"dan {todo.more} butir lain" in html
         assert "Banjarmasin Smart Sungai" not in html
-        none = render_template("reporting/_todo.html",
+        none = render_template("main/_todo.html",
                                todo=todo_for_contact(city["contacts"]["DISNAKER"], cycle))
         assert "Belum ada inovasi" in none and "/innovations/new" in none
-        closed = render_template("reporting/_todo.html",
+        closed = render_template("main/_todo.html",
                                  todo=todo_for_contact(city["contacts"]["DISNAKER"], None))
         assert "Belum ada siklus" in closed and "/innovations/new" not in closed
     # everything submitted: nothing to do, a different empty state
@@ -279,5 +280,5 @@ def test_todo_partial_renders_entries_and_empty_states(app, city, cycle):
     done = todo_for_contact(city["contacts"]["DPUPR"], cycle)
     assert not done and done.has_innovations
     with app.test_request_context("/"):
-        html = render_template("reporting/_todo.html", todo=done)
+        html = render_template("main/_todo.html", todo=done)
         assert "Tidak ada yang perlu Anda kerjakan" in html

@@ -12,9 +12,9 @@ from clinic.coaching.calendar import fmt_clock, unsigned_past_sessions, upcoming
 from clinic.db_types import utcnow
 from clinic.extensions import csrf, db, limiter
 from clinic.main import bp
+from clinic.main.todo import todo_for_contact
 from clinic.reminders.lock import DEFAULT_HEARTBEAT, lock_status
 from clinic.reminders.services import outbox_backlog
-from clinic.reporting.todo import todo_for_contact
 from clinic.web import safe_next
 
 

@@ -9,7 +9,7 @@ from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.reporting import projection
 from clinic.reporting.models import ItemStatus
-from clinic.reporting.todo import INCOMPLETE, ranked_fixes
+from clinic.reporting.fixes import INCOMPLETE, ranked_fixes
 
 ITEM_LIMIT = 10
 

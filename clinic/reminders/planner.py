@@ -28,7 +28,7 @@ from clinic.reminders.digest import digest_for
 from clinic.reminders.models import Notification
 from clinic.reporting import projection
 from clinic.reporting.models import ItemStatus
-from clinic.reporting.todo import ranked_fixes
+from clinic.reporting.fixes import ranked_fixes
 from clinic.workdays import is_working_day
 
 KINDS = ("digest", "session_reminder", "deadline_countdown", "escalation", "monday_summary")

@@ -20,7 +20,7 @@ from clinic.extensions import db
 from clinic.ids import bounded_int
 from clinic.reporting import bp, projection, scoring
 from clinic.reporting.models import ItemStatus
-from clinic.reporting.todo import ranked_fixes
+from clinic.reporting.fixes import ranked_fixes
 
 TOP_FIXES = 20
 

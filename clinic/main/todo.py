@@ -1,4 +1,4 @@
-"""What an SKPD has to do next: the projection's next best fixes narrowed to one SKPD.
+"""What an SKPD contact has to do next, composed of reporting items, follow-up tasks and sessions.
 
 The contact's home page lists, in this order (docs/ui.md): returned items with the reason, then
 incomplete items by the index points they would add, then follow-up tasks by due date, then the
@@ -6,91 +6,24 @@ next coaching session (a constant number of queries whatever the SKPD has).
 """
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from clinic.access import scope
 from clinic.admin.models import Skpd
-from clinic.extensions import db
-from clinic.reporting import projection, scoring
+from clinic.coaching.access import visible_sessions
+from clinic.coaching.models import CoachingSession, SessionStatus
 from clinic.db_types import utcnow
+from clinic.extensions import db
+from clinic.followups.services import open_tasks_for_skpds
+from clinic.reporting import projection
+from clinic.reporting.fixes import INCOMPLETE, Fix, ranked_fixes
 from clinic.reporting.models import ItemStatus
 
-STATUS_LABELS = {
-    ItemStatus.EMPTY: _l("Belum diisi"),
-    ItemStatus.DRAFT: _l("Draf"),
-    ItemStatus.SUBMITTED: _l("Diajukan"),
-    ItemStatus.VERIFIED: _l("Terverifikasi"),
-    ItemStatus.RETURNED: _l("Perlu Perbaikan"),
-}
-# The colours of docs/ui.md: grey draft (and empty), blue submitted, green verified, amber returned.
-STATUS_CLASSES = {
-    ItemStatus.EMPTY: "status-draft",
-    ItemStatus.DRAFT: "status-draft",
-    ItemStatus.SUBMITTED: "status-submitted",
-    ItemStatus.VERIFIED: "status-verified",
-    ItemStatus.RETURNED: "status-returned",
-}
-INCOMPLETE = (ItemStatus.EMPTY, ItemStatus.DRAFT)
 TODO_LIMIT = 10
 
 
-def status_label(status):
-    return STATUS_LABELS.get(status, status)
-
-
-@dataclass(frozen=True)
-class Fix:
-    """One not-yet-verified item and the verified index points it would add."""
-
-    item: object
-    innovation: object  # None for an SPD item
-    skpd: object  # the SKPD that must act; None when Bappeda keeps the SPD item
-    status: str
-    level: int
-    gain: Decimal  # unrounded index points
-
-    @property
-    def indicator(self):
-        return self.item.indicator
-
-    @property
-    def points(self):
-        """The gain as displayed: half-to-even, two decimals."""
-        return scoring.round2(self.gain)
-
-    @property
-    def status_label(self):
-        return status_label(self.status)
-
-    @property
-    def status_class(self):
-        return STATUS_CLASSES.get(self.status, "status-draft")
-
-
-def ranked_fixes(result, skpd_ids=None):
-    """The next best fixes of a city_breakdown() as Fix objects, best first.
-
-    With ``skpd_ids`` only the items those SKPDs must act on (Bappeda's own SPD items have no
-    SKPD and are left out then).
-    """
-    items = result["item_objects"]
-    innovations = result["innovation_objects"]
-    fixes = []
-    for fix in result["fixes"]:
-        item = items[fix["key"]]
-        if skpd_ids is not None and item.skpd_id not in skpd_ids:
-            continue
-        innovation = innovations.get(fix["innovation"])
-        # innovation.skpd is eagerly loaded; item.skpd only for SPD items.
-        skpd = innovation.skpd if innovation is not None else item.skpd
-        fixes.append(Fix(item, innovation, skpd, fix["status"], fix["level"], fix["gain"]))
-    return fixes
-
-
-def visible_skpd_ids(user):
+def _visible_skpd_ids(user):
     """Ids of the SKPDs ``user`` may see, decided by the one scoping function."""
     return set(db.session.scalars(scope(select(Skpd.id), Skpd, user)))
 
@@ -101,7 +34,7 @@ class TodoEntry:
     fix: Fix | None = None
     reason: str | None = None
     due_on: date | None = None
-    obj: object = None  # the task or session, once those exist
+    obj: object = None  # the task or session
 
 
 @dataclass
@@ -133,7 +66,7 @@ def todo_for_contact(user, cycle, limit=TODO_LIMIT):
         return TodoList(has_cycle=False)
     if getattr(user, "role", None) != "contact" or user.skpd_id is None:
         return TodoList()
-    own = visible_skpd_ids(user) & {user.skpd_id}
+    own = _visible_skpd_ids(user) & {user.skpd_id}
     if not own:
         return TodoList()
     result = projection.city_breakdown(cycle)
@@ -148,10 +81,6 @@ def todo_for_contact(user, cycle, limit=TODO_LIMIT):
 
 def _tasks_and_session(user, skpd_ids):
     """The SKPD's active follow-up tasks by due date (overdue first), then its next session."""
-    from clinic.coaching.access import visible_sessions
-    from clinic.coaching.models import CoachingSession, SessionStatus
-    from clinic.followups.services import open_tasks_for_skpds
-
     entries = [TodoEntry("task", due_on=task.due_on, obj=task)
                for task in open_tasks_for_skpds(sorted(skpd_ids))]
     stmt = (select(CoachingSession)
