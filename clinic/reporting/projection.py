@@ -10,7 +10,6 @@ from clinic.catalogue.models import Indicator
 from clinic.extensions import db
 from clinic.reporting import scoring
 from clinic.reporting.models import Evidence, Innovation, ReportItem
-from clinic.reporting.services import in_age_window
 
 
 def rules_of(cycle):
@@ -82,7 +81,7 @@ def load(cycle, skpd_ids=None):
 def inputs(cycle, innovations, spd_items):
     spd_rows = [_row(item) for item in spd_items]
     inns = [scoring.Innovation(key=inn.id, name=inn.name, urusan=frozenset(inn.urusan),
-                               in_age_window=in_age_window(inn, cycle),
+                               in_age_window=scoring.in_age_window(inn, cycle),
                                rows=tuple(_row(item) for item in inn.items))
             for inn in innovations]
     return rules_of(cycle), spd_rows, inns

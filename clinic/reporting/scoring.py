@@ -88,6 +88,21 @@ class Innovation:
     rows: tuple = ()
 
 
+def in_age_window(innovation, cycle):
+    """Implemented, or developed with a documented note, within the cycle's age window
+    (``innovation`` and ``cycle`` as their rows; gives Innovation.in_age_window)."""
+    start, end = cycle.implementation_from_on, cycle.implementation_to_on
+    if not start or not end:
+        return True
+
+    def inside(day):
+        return day is not None and start <= day <= end
+
+    return inside(innovation.implemented_on) or (
+        inside(innovation.developed_on) and bool((innovation.development_note or "").strip())
+    )
+
+
 def _missing_mandatory(innovation, version):
     return [row.indicator for row in innovation.rows
             if row.mandatory and not row.counts_as_filled(version)]

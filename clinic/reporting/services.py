@@ -15,9 +15,11 @@ from clinic.catalogue.models import Indicator
 from clinic.dates import fmt_date_short
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.reporting import projection, scoring
 from clinic.reporting.models import (
     DOCUMENT_KINDS, Evidence, Innovation, InnovationDocument, ItemEvent, ItemStatus, ReportItem,
 )
+from clinic.reporting.scoring import in_age_window
 
 PROFILE_FIELDS = (
     "name", "stage", "initiator_kind", "initiator_name", "is_digital", "form", "main_urusan",
@@ -142,20 +144,6 @@ def profile_problems(innovation, cycle):
             start=fmt_date_short(cycle.implementation_from_on),
             end=fmt_date_short(cycle.implementation_to_on)))
     return problems
-
-
-def in_age_window(innovation, cycle):
-    """Implemented, or developed with a documented note, within the cycle's age window."""
-    start, end = cycle.implementation_from_on, cycle.implementation_to_on
-    if not start or not end:
-        return True
-
-    def inside(day):
-        return day is not None and start <= day <= end
-
-    return inside(innovation.implemented_on) or (
-        inside(innovation.developed_on) and bool((innovation.development_note or "").strip())
-    )
 
 
 # -- reporting items --------------------------------------------------------------------------
@@ -402,8 +390,6 @@ def _points(value):
 
 def innovation_summary(innovation):
     """Items, points and eligibility of one innovation, scored by clinic.reporting.scoring."""
-    from clinic.reporting import projection, scoring
-
     db.session.scalars(
         select(ReportItem).where(ReportItem.innovation_id == innovation.id)
         .options(selectinload(ReportItem.evidence),
