@@ -82,6 +82,7 @@ def register_blueprints(app):
     from clinic.coaching import bp as coaching_bp
     from clinic.followups import bp as followups_bp
     from clinic.main import bp as main_bp
+    from clinic.outbox import bp as outbox_bp
     from clinic.reminders import bp as reminders_bp
     from clinic.reporting import bp as reporting_bp
     from clinic.reminders.unsubscribe_routes import bp as unsubscribe_bp
@@ -90,6 +91,7 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(catalogue_bp, url_prefix="/admin/cycles")
+    app.register_blueprint(outbox_bp, url_prefix="/admin/outbox")
     app.register_blueprint(reminders_bp, url_prefix="/admin/outbox")
     app.register_blueprint(reporting_bp)
     app.register_blueprint(coaching_bp, url_prefix="/coaching")
@@ -106,12 +108,14 @@ def register_errorhandlers(app):
 def register_commands(app):
     from clinic.admin.cli import register as admin_cli
     from clinic.catalogue.cli import register as catalogue_cli
+    from clinic.outbox.cli import register as outbox_cli
     from clinic.reminders.cli import register as reminders_cli
     from clinic.reporting.cli import register as reporting_cli
     from clinic.seed import register as seed_cli
 
     admin_cli(app)
     catalogue_cli(app)
+    outbox_cli(app)
     reminders_cli(app)
     reporting_cli(app)
     seed_cli(app)

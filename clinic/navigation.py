@@ -23,7 +23,7 @@ ENTRIES = [
     ("admin.user_list", _l("Pengguna"), ("admin", "staff"), ADMIN),
     ("catalogue.cycle_list", _l("Siklus & Indikator"), ("admin", "staff"), ADMIN),
     ("coaching.closed_dates", _l("Hari Libur & Cuti Bersama"), ("admin", "staff"), ADMIN),
-    ("reminders.outbox", _l("Kotak Keluar"), ("admin", "staff"), ADMIN),
+    ("outbox.index", _l("Kotak Keluar"), ("admin", "staff"), ADMIN),
     ("reminders.scheduler_status", _l("Penjadwal"), ("admin", "staff"), ADMIN),
     ("admin.audit_log", _l("Log Audit"), ("admin", "staff"), ADMIN),
 ]

@@ -29,8 +29,8 @@ from clinic.catalogue.services import load_catalogue, make_current
 from clinic.coaching.models import Attendance, CoachingSession, Finding, SessionNote
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent
-from clinic.reminders.delivery import build_message
-from clinic.reminders.models import Notification
+from clinic.outbox.delivery import build_message
+from clinic.outbox.models import Notification
 from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
 from clinic.reporting.services import (

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from clinic.audit import AuditEvent
 from clinic.auth.models import User
 from clinic.extensions import db
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from conftest import AuthActions, delivered_text
 
 NEW_PASSWORD = "Sungai-Martapura-2026"

@@ -18,7 +18,7 @@ from clinic.coaching.models import (
 )
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reporting.models import ItemStatus
 from clinic.workdays import ClosedDate, is_working_day, national_holiday
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from clinic.coaching import services
 from clinic.extensions import db
-from clinic.reminders.delivery import build_message
-from clinic.reminders.models import Notification
+from clinic.outbox.delivery import build_message
+from clinic.outbox.models import Notification
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)
 

@@ -13,7 +13,7 @@ from clinic.coaching.models import (
     CoachingSession, Finding, NoteRevision, SessionEvent, SessionNote,
 )
 from clinic.extensions import db
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reporting.services import create_innovation
 
 SIGN_OFF_AT = datetime(2026, 7, 7, 4, 0, tzinfo=timezone.utc)  # 12.00 WITA, after the session

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from clinic.audit import AuditEvent
 from clinic.coaching.models import CoachingSession, SessionEvent, SessionStatus
 from clinic.extensions import db
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)
 

@@ -146,7 +146,7 @@ def test_state_changing_endpoints_refuse_get(app, client, auth, world):
                  if rule.methods & STATE_CHANGING and "GET" not in rule.methods
                  and rule.rule not in readable]
     endpoints = {rule.endpoint for rule in post_only}
-    assert {"auth.logout", "reminders.resend", "reminders.cancel", "main.set_language"} <= endpoints
+    assert {"auth.logout", "outbox.resend", "outbox.cancel", "main.set_language"} <= endpoints
     for rule in post_only:
         url, _ = _url(app, world, [], rule, "POST")
         for method in ("GET", "HEAD"):

@@ -12,7 +12,7 @@ from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.followups import access, services
 from clinic.followups.models import FollowUpTask, TaskEvent
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reporting import review
 from clinic.reporting.models import ItemStatus
 from clinic.reporting.services import add_link, save_item, submit_item

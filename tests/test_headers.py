@@ -3,7 +3,7 @@ import re
 
 import pytest
 from clinic.extensions import db
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from conftest import ROLES
 
 HTTPS = {"base_url": "https://localhost"}

@@ -7,7 +7,7 @@ import time_machine
 
 from clinic import create_app
 from clinic.extensions import db
-from clinic.reminders.models import Notification, OutboxStatus
+from clinic.outbox.models import Notification, OutboxStatus
 
 START = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
 

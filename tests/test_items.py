@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from clinic import access
 from clinic.audit import AuditEvent
 from clinic.extensions import db
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reporting.models import Evidence, ItemStatus, ReportItem
 
 

@@ -8,10 +8,10 @@ import time_machine
 from sqlalchemy import select
 
 from clinic.db_types import utcnow
-from clinic.email import send_email
+from clinic.outbox.services import send_email
 from clinic.extensions import db
-from clinic.reminders.delivery import deliver_pending
-from clinic.reminders.models import Notification, OutboxStatus
+from clinic.outbox.delivery import deliver_pending
+from clinic.outbox.models import Notification, OutboxStatus
 from tests.smtp_sink import MAIL, free_port
 
 SILENT_PORT = free_port()

@@ -7,11 +7,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from clinic.email import send_email
+from clinic.outbox.services import send_email
 from clinic.extensions import db
-from clinic.reminders import delivery, preferences
-from clinic.reminders.delivery import STALE_CLAIM, deliver_pending
-from clinic.reminders.models import Notification, OutboxStatus
+from clinic.outbox import delivery
+from clinic.reminders import preferences
+from clinic.outbox.delivery import STALE_CLAIM, deliver_pending
+from clinic.outbox.models import Notification, OutboxStatus
 from clinic.secret_links import secret_link
 from tests.smtp_sink import MAIL, free_port
 from tests.test_outbox import START

@@ -15,11 +15,11 @@ from sqlalchemy import select
 from clinic.auth.models import User
 from clinic.auth.passwords import INVITE, RESET, user_for_token
 from clinic.auth.services import send_invitation
-from clinic.email import send_email
+from clinic.outbox.services import send_email
 from clinic.extensions import db
 from clinic.reminders import preferences
-from clinic.reminders.delivery import deliver_pending
-from clinic.reminders.models import Notification, OutboxStatus
+from clinic.outbox.delivery import deliver_pending
+from clinic.outbox.models import Notification, OutboxStatus
 from clinic.secret_links import secret_link
 from tests.smtp_sink import MAIL
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from clinic.auth.models import password_hasher
 from clinic.auth.passwords import INVITE, RESET, common_passwords, make_token
 from clinic.extensions import db
-from clinic.reminders.delivery import deliver_pending
-from clinic.reminders.models import Notification
+from clinic.outbox.delivery import deliver_pending
+from clinic.outbox.models import Notification
 from config import Config, ProductionConfig
 from conftest import PASSWORD, AuthActions
 from tests.smtp_sink import MAIL
@@ -237,7 +237,7 @@ def test_demo_accounts_can_ask_for_a_reset_link(client, make_user):
     from sqlalchemy import select
 
     from clinic.extensions import db
-    from clinic.reminders.models import Notification
+    from clinic.outbox.models import Notification
 
     user = make_user(role="contact", email="operator.dinkes@demo.test")
     response = client.post("/password/forgot", data={"email": user.email})

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask
-from clinic.reminders.delivery import deliver_pending
+from clinic.outbox.delivery import deliver_pending
 from clinic.reminders.digest import digest_for
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reminders.planner import run_due
 from tests.smtp_sink import MAIL
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from clinic.catalogue.models import Cycle
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reminders import planner
 from clinic.reminders.planner import run_due, session_reminder_times
 from clinic.workdays import ClosedDate

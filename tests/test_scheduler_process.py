@@ -20,7 +20,8 @@ from sqlalchemy import delete, func, select, text
 from clinic import create_app
 from clinic.db_types import utcnow
 from clinic.extensions import db
-from clinic.reminders.models import JobRun, Notification, OutboxStatus, SchedulerLock
+from clinic.outbox.models import Notification, OutboxStatus
+from clinic.reminders.models import JobRun, SchedulerLock
 from tests.smtp_sink import free_port, running_sink
 from clinic.reminders.scheduler import stop_embedded
 

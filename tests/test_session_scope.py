@@ -13,7 +13,7 @@ from clinic.coaching import access, invitations
 from clinic.coaching.models import Attendance, CoachingSession, Finding
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from conftest import add_joint_session, count_queries
 
 UTC = timezone.utc

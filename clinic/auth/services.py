@@ -10,7 +10,8 @@ from clinic import audit
 from clinic.auth.models import User, password_hasher
 from clinic.auth.passwords import INVITE, RESET, make_token
 from clinic.db_types import utcnow
-from clinic.email import absolute_url, send_email
+from clinic.email import absolute_url
+from clinic.outbox.services import send_email
 from clinic.secret_links import register_secret_link, secret_link
 from clinic.extensions import db
 

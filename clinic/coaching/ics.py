@@ -68,7 +68,7 @@ def invitation(session, attendees, cancel=False):
 
 
 def invitation_attachment(session, attendees, cancel=False):
-    """An outbox attachment (see clinic.email.send_email) holding the invitation."""
+    """An outbox attachment (see clinic.outbox.services.send_email) holding the invitation."""
     method = "CANCEL" if cancel else "REQUEST"
     return {
         "filename": "undangan.ics" if not cancel else "pembatalan.ics",

@@ -8,8 +8,9 @@ from clinic.auth.models import User
 from clinic.coaching import ics
 from clinic.coaching.access import session_scope
 from clinic.coaching.checks import span
-from clinic.email import absolute_url, send_email
+from clinic.email import absolute_url
 from clinic.extensions import db
+from clinic.outbox.services import send_email
 
 def recipients(session):
     """Active contacts of the session's SKPDs and its active trainers, each once."""

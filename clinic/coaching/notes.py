@@ -18,10 +18,11 @@ from clinic.coaching.models import (
     Finding, NoteRevision, SessionEvent, SessionNote, SessionStatus,
 )
 from clinic.dates import local, zone_label
-from clinic.email import absolute_url, send_email
+from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.followups.models import TaskSource
 from clinic.followups.services import TITLE_MAX, TaskError, active_contacts, create_task
+from clinic.outbox.services import send_email
 from clinic.reporting.models import Innovation, ReportItem
 
 # A task made from a finding is due two weeks later; its creator adjusts that afterwards.

@@ -6,11 +6,12 @@ from sqlalchemy.orm import selectinload
 from clinic import audit
 from clinic.auth.models import Role, User
 from clinic.db_types import utcnow
-from clinic.email import absolute_url, send_email
+from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.followups.access import allowed_actions, is_worker, status_moves
 from clinic.followups.labels import STATUS_LABELS
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
+from clinic.outbox.services import send_email
 from clinic.signals import item_verified
 
 TITLE_MAX = 200

@@ -13,8 +13,8 @@ from clinic.db_types import utcnow
 from clinic.extensions import csrf, db, limiter
 from clinic.main import bp
 from clinic.main.todo import todo_for_contact
+from clinic.outbox.queries import outbox_backlog
 from clinic.reminders.lock import DEFAULT_HEARTBEAT, lock_status
-from clinic.reminders.services import outbox_backlog
 from clinic.web import safe_next
 
 

@@ -1,6 +1,6 @@
-"""Outbox and delivery (the scheduler and reminders build on these)."""
+"""Reminders: the planner writes what is due into the outbox; the scheduler wakes it up."""
 from flask import Blueprint
 
 bp = Blueprint("reminders", __name__)
 
-from clinic.reminders import routes, status_routes  # noqa: E402,F401
+from clinic.reminders import status_routes  # noqa: E402,F401

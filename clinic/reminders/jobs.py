@@ -7,7 +7,9 @@ from sqlalchemy import delete, select
 
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.outbox.delivery import deliver_pending, smtp_configured
 from clinic.reminders.models import JobRun
+from clinic.reminders.planner import run_due
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +85,6 @@ def reminders_job(app, holder=None):
     """Plan every reminder that fell due (idempotent: dedupe keys) and commit the outbox rows."""
 
     def work():
-        from clinic.reminders.planner import run_due
-
         return _counts(run_due(utcnow()))
 
     return record_run(app, "reminders", holder, work)
@@ -94,8 +94,6 @@ def outbox_job(app, holder=None):
     """Deliver due outbox rows when an SMTP server is configured."""
 
     def work():
-        from clinic.reminders.delivery import deliver_pending, smtp_configured
-
         if not smtp_configured():
             return "MAIL_SERVER not set: mail stays in the outbox"
         counts = deliver_pending()

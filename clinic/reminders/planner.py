@@ -21,11 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
 from clinic.catalogue.services import current_cycle
-from clinic.email import absolute_url, send_email
+from clinic.email import absolute_url
 from clinic.extensions import db
+from clinic.outbox.models import Notification
+from clinic.outbox.services import send_email
 from clinic.reminders import preferences
 from clinic.reminders.digest import digest_for
-from clinic.reminders.models import Notification
 from clinic.reporting import projection
 from clinic.reporting.models import ItemStatus
 from clinic.reporting.fixes import ranked_fixes

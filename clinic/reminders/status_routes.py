@@ -4,7 +4,8 @@ from flask import current_app, render_template
 from clinic.access import roles_required
 from clinic.db_types import utcnow
 from clinic.extensions import db
-from clinic.reminders import bp, services
+from clinic.outbox.queries import outbox_backlog
+from clinic.reminders import bp
 from clinic.reminders.jobs import job_overview
 from clinic.reminders.lock import DEFAULT_HEARTBEAT, lock_status
 
@@ -20,4 +21,4 @@ def scheduler_status():
         for job in jobs:
             job["next_at"] = None  # no active scheduler: nothing is planned
     return render_template("reminders/scheduler_status.html", lock=lock, jobs=jobs,
-                           backlog=services.outbox_backlog())
+                           backlog=outbox_backlog())

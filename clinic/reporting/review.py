@@ -11,8 +11,9 @@ from clinic.access import scope
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
 from clinic.catalogue.models import Indicator
-from clinic.email import absolute_url, send_email
+from clinic.email import absolute_url
 from clinic.extensions import db
+from clinic.outbox.services import send_email
 from clinic.reporting import services
 from clinic.reporting.models import Evidence, Innovation, ItemStatus, ReportItem
 from clinic.signals import item_verified

@@ -24,7 +24,7 @@ from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
-from clinic.reminders.models import Notification
+from clinic.outbox.models import Notification
 from clinic.reporting.services import create_innovation
 from clinic.workdays import is_working_day
 from tests.browser.conftest import login

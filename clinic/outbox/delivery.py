@@ -9,9 +9,9 @@ from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import select, update
 
 from clinic.db_types import utcnow
-from clinic.secret_links import SecretLinkUnavailable, fill_secret_links
 from clinic.extensions import db
-from clinic.reminders.models import Notification, OutboxStatus
+from clinic.outbox.models import Notification, OutboxStatus
+from clinic.secret_links import SecretLinkUnavailable, fill_secret_links
 
 logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)

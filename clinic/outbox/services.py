@@ -1,0 +1,84 @@
+"""Writes to the outbox: one send_email() for every mail, and staff actions on rows."""
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from clinic import audit
+from clinic.db_types import utcnow
+from clinic.extensions import db
+from clinic.outbox.models import Notification, OutboxStatus
+
+
+def _msgid_domain():
+    # Message-IDs name the sender's domain, as mail servers expect of a message they relay.
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    address = sender.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "localhost"
+
+
+def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_key=None,
+               send_after=None, cc=None, attachments=None, secret_links=(), **context):
+    """Render ``templates/email/<kind>.txt`` and ``.html`` and add an outbox row.
+
+    The row joins the caller's transaction: it is delivered only if the caller commits.
+    ``subject`` is a lazy string, rendered in the recipient's language like the bodies.
+    ``attachments`` is a list of ``{"filename", "content_type", "data"}`` with text data.
+    ``secret_links`` names the links (``secret_link(name)`` placeholders in the context) that
+    delivery makes at send time; a mail with one goes to its recipient only, never in copy.
+    """
+    if secret_links and cc:
+        raise ValueError("a mail carrying a secret link is sent to its recipient only")
+    locale = (locale or getattr(recipient, "locale", None)
+              or current_app.config["BABEL_DEFAULT_LOCALE"])
+    to_email = to_email or recipient.email
+    context.setdefault("recipient", recipient)
+    context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    with force_locale(locale):
+        body_text = render_template(f"email/{kind}.txt", **context)
+        body_html = render_template(f"email/{kind}.html", **context)
+        subject_text = " ".join(str(subject).split())
+    row = Notification(
+        kind=kind,
+        recipient_id=getattr(recipient, "id", None),
+        to_email=to_email,
+        cc=cc,
+        locale=locale,
+        subject=subject_text[:255],
+        body_text=body_text,
+        body_html=body_html,
+        dedupe_key=dedupe_key,
+        message_id=make_msgid(domain=_msgid_domain()),
+        send_after=send_after or utcnow(),
+        attachments=attachments or None,
+        secret_links=",".join(sorted(secret_links)) or None,
+    )
+    db.session.add(row)
+    return row
+
+
+def may_change(row, user):
+    """Whether ``user`` may cancel or resend ``row``.
+
+    Nobody cancels or resends a mail that carries an access link for someone else (cancelling
+    a reset would keep it from its owner, who can ask for a new one), and only an admin touches
+    mail addressed to an admin.
+    """
+    if row.grants_access and row.recipient_id != user.id:
+        return False
+    recipient_role = row.recipient.role if row.recipient is not None else None
+    return recipient_role != "admin" or user.role == "admin"
+
+
+def resend(row, actor, ip=None):
+    """Queue a failed or cancelled row again, keeping its Message-ID."""
+    row.status = OutboxStatus.PENDING
+    row.send_after = utcnow()
+    row.last_error = None
+    audit.record("outbox_resend", actor=actor, obj=row, ip=ip)
+
+
+def cancel(row, actor, ip=None):
+    """Keep a pending row from being sent."""
+    row.status = OutboxStatus.CANCELLED
+    audit.record("outbox_cancel", actor=actor, obj=row, ip=ip)
