@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from wtforms.validators import ValidationError
 
+from clinic.auth.models import User
 from clinic.extensions import db
 
 MIN_LENGTH = 8
@@ -62,8 +63,6 @@ def make_token(user, purpose):
 
 def user_for_token(token, purpose):
     """The user a link was made for, or None when it is forged, expired or already used."""
-    from clinic.auth.models import User
-
     max_age = current_app.config[
         "INVITATION_MAX_AGE" if purpose == INVITE else "PASSWORD_RESET_MAX_AGE"
     ]

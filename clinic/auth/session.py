@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user, user_loaded_from_cookie, user_logged_in
 from sqlalchemy import select
 
+from clinic.auth.models import User
 from clinic.extensions import db
 
 STARTED = "_started"
@@ -13,8 +14,6 @@ SEEN = "_seen"
 
 
 def load_user(token):
-    from clinic.auth.models import User
-
     user = db.session.scalars(select(User).where(User.session_token == token)).first()
     if user is None or not user.is_active:
         return None

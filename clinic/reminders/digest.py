@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from clinic.catalogue.services import current_cycle
+from clinic.coaching.models import CoachingSession, SessionStatus
 from clinic.extensions import db
+from clinic.followups.models import FollowUpTask, TaskStatus
 from clinic.reporting import projection
-from clinic.reporting.models import ItemStatus
 from clinic.reporting.fixes import INCOMPLETE, ranked_fixes
+from clinic.reporting.models import ItemStatus
 
 ITEM_LIMIT = 10
 
@@ -69,8 +71,6 @@ def digest_for(contact, today, now, cycle=None, breakdown=None):
 
 def _tasks(skpd_ids, until):
     """Active tasks of these SKPDs due on or before ``until`` (overdue ones included)."""
-    from clinic.followups.models import FollowUpTask, TaskStatus
-
     stmt = (select(FollowUpTask)
             .where(FollowUpTask.skpd_id.in_(skpd_ids),
                    FollowUpTask.status.in_(TaskStatus.ACTIVE),
@@ -82,8 +82,6 @@ def _tasks(skpd_ids, until):
 def _sessions(skpd_ids, now, today, cycle):
     """Planned sessions of these SKPDs starting from ``now`` up to the end of the local day
     ``digest_session_days`` after today."""
-    from clinic.coaching.models import CoachingSession, SessionStatus
-
     zone = ZoneInfo(cycle.timezone)
     last_day = today + timedelta(days=cycle.digest_session_days)
     until = datetime.combine(last_day + timedelta(days=1), time(0), zone)
