@@ -9,7 +9,7 @@ from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask
 from clinic.outbox.delivery import deliver_pending
-from clinic.reminders.digest import digest_for
+from clinic.reminders.planner.digests import digest_for
 from clinic.outbox.models import Notification
 from clinic.reminders.planner import run_due
 from tests.smtp_sink import MAIL

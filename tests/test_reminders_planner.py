@@ -14,8 +14,8 @@ from clinic.catalogue.models import Cycle
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
 from clinic.outbox.models import Notification
-from clinic.reminders import planner
-from clinic.reminders.planner import run_due, session_reminder_times
+from clinic.reminders.planner import rules, run_due
+from clinic.reminders.planner.sessions import session_reminder_times
 from clinic.workdays import ClosedDate
 
 UTC = timezone.utc
@@ -123,7 +123,7 @@ def test_check_31_a_lost_race_on_the_key_is_already_planned(city, monkeypatch):
     commits between check and insert) the second run meets IntegrityError and moves on."""
     first = run(MON_0800)
     before = keys()
-    monkeypatch.setattr(planner, "_planned", lambda key: False)
+    monkeypatch.setattr(rules, "_planned", lambda key: False)
     second = run(MON_0800)
     assert sum(first.values()) > 0 and sum(second.values()) == 0
     assert keys() == before

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("reminders", __name__)
 
-from clinic.reminders import status_routes  # noqa: E402,F401
+from clinic.reminders import routes  # noqa: E402,F401

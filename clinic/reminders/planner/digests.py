@@ -1,17 +1,23 @@
-"""The content of one SKPD contact's digest: what is actionable today, for their own SKPD only."""
+"""The digest: what one SKPD contact can act on today (own SKPD only), daily or weekly."""
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from clinic.admin.models import Skpd
+from clinic.auth.models import Role, User
 from clinic.catalogue.services import current_cycle
 from clinic.coaching.models import CoachingSession, SessionStatus
+from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
+from clinic.reminders.planner.rules import unplanned, write, zone_of
 from clinic.reporting import projection
 from clinic.reporting.fixes import INCOMPLETE, ranked_fixes
 from clinic.reporting.models import ItemStatus
+from clinic.workdays import is_working_day
 
 ITEM_LIMIT = 10
 
@@ -92,3 +98,37 @@ def _sessions(skpd_ids, now, today, cycle):
                    CoachingSession.skpd_scope_clause(sorted(skpd_ids)))
             .order_by(CoachingSession.starts_at, CoachingSession.id))
     return db.session.scalars(stmt).all()
+
+
+def first_working_day_of_week(day):
+    """The first working day of ``day``'s week (Monday unless it is a day off), or None."""
+    monday = day - timedelta(days=day.weekday())
+    for offset in range(5):
+        candidate = monday + timedelta(days=offset)
+        if is_working_day(candidate):
+            return candidate
+    return None
+
+
+def plan_digests(run):
+    """On a working day: each contact's digest, daily or on the first working day of the week."""
+    if not run.due_today() or not is_working_day(run.today):
+        return 0
+    weekly = first_working_day_of_week(run.today) == run.today
+    frequencies = ("daily", "weekly") if weekly else ("daily",)
+    contacts = db.session.scalars(
+        select(User).join(Skpd, User.skpd_id == Skpd.id)
+        .where(User.role == Role.CONTACT, User.is_active, Skpd.is_active,
+               User.digest_frequency.in_(frequencies))
+        .order_by(User.id)).all()
+    written = 0
+    for key, contact in unplanned({f"digest:{c.id}:{run.today.isoformat()}": c
+                                   for c in contacts}):
+        digest = digest_for(contact, run.today, run.now, run.cycle, run.breakdown)
+        if digest is None:
+            continue
+        subject = _l("Ringkasan Klinik Inovasi: %(n)s hal perlu ditindaklanjuti",
+                     n=digest.count)
+        written += write("digest", contact, subject, key, digest=digest, cycle=run.cycle,
+                         tz=zone_of(contact), home=absolute_url("main.index"))
+    return written

@@ -10,8 +10,8 @@ from clinic.admin.models import Skpd
 from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.reminders import preferences
-from clinic.reminders.planner import (iso_week, missing_by_skpd, staff_members, unplanned,
-                                      write, zone_of)
+from clinic.reminders.planner.rules import (iso_week, missing_by_skpd, staff_members, unplanned,
+                                            write, zone_of)
 from clinic.reporting.models import ItemEvent, ItemStatus, ReportItem
 
 BEHIND_LIMIT = 5

@@ -1,0 +1,29 @@
+"""The reminder planner: what is due at ``now``, written once to the outbox.
+
+Decisions are data: every reminder has a dedupe key, ``run_due(now)`` may run any number of
+times (one after the other or at once) and writes each key once. A kind that falls due "at
+``digest_at`` local on day D" is written by any run from that moment until the end of day D
+(local, in the cycle's zone): after downtime the morning's reminders still go out, while a
+digest of an earlier day is stale and never sent. A session reminder is written from its due
+time until the session starts. The caller commits.
+"""
+from clinic.catalogue.services import current_cycle
+from clinic.reminders.planner import countdown, digests, escalations, sessions, summaries
+from clinic.reminders.planner.rules import Run
+
+KINDS = ("digest", "session_reminder", "deadline_countdown", "escalation", "monday_summary")
+
+
+def run_due(now):
+    """Write every reminder due at ``now`` (aware) that is not written yet; counts per kind."""
+    counts = dict.fromkeys(KINDS, 0)
+    cycle = current_cycle()
+    if cycle is None or not cycle.reminders_enabled:
+        return counts
+    run = Run(cycle, now)
+    counts["digest"] = digests.plan_digests(run)
+    counts["session_reminder"] = sessions.plan_session_reminders(run)
+    counts["deadline_countdown"] = countdown.plan_countdown(run)
+    counts["escalation"] = escalations.plan_escalations(run)
+    counts["monday_summary"] = summaries.plan_summaries(run)
+    return counts

@@ -1,0 +1,113 @@
+"""The rules every reminder follows: one pass's clock, a dedupe key written once, who gets it.
+
+Decisions are data: every reminder has a dedupe key, and ``write`` adds its outbox row only
+once, even when two runs race (the key is unique). The caller commits.
+"""
+from collections import defaultdict
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from clinic.admin.models import Skpd
+from clinic.auth.models import Role, User
+from clinic.email import absolute_url
+from clinic.extensions import db
+from clinic.outbox.models import Notification
+from clinic.outbox.services import send_email
+from clinic.reminders import preferences
+from clinic.reporting import projection
+from clinic.reporting.fixes import ranked_fixes
+from clinic.reporting.models import ItemStatus
+
+
+class Run:
+    """One pass: the cycle, the moment in its zone, and the city's breakdown computed once."""
+
+    def __init__(self, cycle, now):
+        self.cycle, self.now = cycle, now.astimezone(timezone.utc)
+        self.zone = ZoneInfo(cycle.timezone)
+        self.local = now.astimezone(self.zone)
+        self.today = self.local.date()
+        self._breakdown = None
+
+    @property
+    def breakdown(self):
+        if self._breakdown is None:
+            self._breakdown = projection.city_breakdown(self.cycle)
+        return self._breakdown
+
+    def due_today(self):
+        """Whether today's "at digest_at local" moment has come (until local midnight)."""
+        return self.local >= datetime.combine(self.today, self.cycle.digest_at, self.zone)
+
+
+def write(kind, recipient, subject, dedupe_key, **context):
+    """Add one outbox row inside a SAVEPOINT; False if the key was already planned."""
+    if _planned(dedupe_key):
+        return False
+    link = preferences.unsubscribe_link(recipient, kind)
+    context.setdefault("url", absolute_url)  # links in templates rendered outside requests
+    try:
+        with db.session.begin_nested():
+            send_email(kind, recipient, subject, dedupe_key=dedupe_key, unsubscribe_url=link,
+                       secret_links=[preferences.UNSUBSCRIBE_LINK] if link else (), **context)
+            db.session.flush()
+    except IntegrityError:
+        # Another run wrote the same key between our check and our insert: already planned.
+        return False
+    return True
+
+
+def _planned(key):
+    return db.session.scalar(select(exists().where(Notification.dedupe_key == key)))
+
+
+def unplanned(candidates):
+    """[(key, target)] of ``{key: target}`` whose key has no outbox row yet (a few queries,
+    so that a run every minute stays cheap once the day's reminders are written)."""
+    keys = list(candidates)
+    done = set()
+    for start in range(0, len(keys), 500):
+        done.update(db.session.scalars(select(Notification.dedupe_key).where(
+            Notification.dedupe_key.in_(keys[start:start + 500]))))
+    return [(key, target) for key, target in candidates.items() if key not in done]
+
+
+def zone_of(user):
+    return user.timezone or current_app.config["CLINIC_TIMEZONE"]
+
+
+def iso_week(day):
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def active_contacts(skpd_ids):
+    """Active contacts of these SKPDs (of every active SKPD with None), by SKPD then name."""
+    stmt = (select(User).join(Skpd, User.skpd_id == Skpd.id)
+            .where(User.role == Role.CONTACT, User.is_active)
+            .order_by(User.skpd_id, User.name, User.id))
+    if skpd_ids is None:
+        return db.session.scalars(stmt.where(Skpd.is_active)).all()
+    if not skpd_ids:
+        return []
+    return db.session.scalars(stmt.where(User.skpd_id.in_(sorted(skpd_ids)))).all()
+
+
+def staff_members():
+    """Active Bappeda staff, by name."""
+    return db.session.scalars(
+        select(User).where(User.role == Role.STAFF, User.is_active)
+        .order_by(User.name, User.id)).all()
+
+
+def missing_by_skpd(breakdown):
+    """{skpd_id: [Fix]} of the items SKPDs still have to fill in or correct."""
+    missing = defaultdict(list)
+    for fix in ranked_fixes(breakdown):
+        if fix.status in ItemStatus.OPEN and fix.item.skpd_id is not None:
+            missing[fix.item.skpd_id].append(fix)
+    return missing
