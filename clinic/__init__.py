@@ -83,9 +83,8 @@ def register_blueprints(app):
     from clinic.followups import bp as followups_bp
     from clinic.main import bp as main_bp
     from clinic.outbox import bp as outbox_bp
-    from clinic.reminders import bp as reminders_bp
+    from clinic.reminders import bp as reminders_bp, unsubscribe_bp
     from clinic.reporting import bp as reporting_bp
-    from clinic.reminders.unsubscribe_routes import bp as unsubscribe_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

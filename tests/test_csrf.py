@@ -14,7 +14,7 @@ TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CSRF_EXEMPT = {"clinic.main.routes.healthz"}
 # State-changing views whose URL carries a signed token instead (RFC 8058 one-click
 # unsubscribe: mail clients POST without our CSRF token). Each is checked below.
-SIGNED_TOKEN_EXEMPT = {"clinic.reminders.unsubscribe_routes.perform": "unsubscribe.perform"}
+SIGNED_TOKEN_EXEMPT = {"clinic.reminders.routes.perform": "unsubscribe.perform"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
