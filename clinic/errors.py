@@ -28,6 +28,12 @@ class ConflictError(DomainError):
     """Someone else saved the same row first (optimistic locking)."""
 
 
+def check_version(row, expected_version, message, error=ConflictError):
+    """Refuse a save of ``row`` opened at another version (None: the caller did not say)."""
+    if expected_version is not None and int(expected_version) != row.version_id:
+        raise error(message)
+
+
 def _wants_json():
     return request.path.startswith("/healthz") or (
         request.accept_mimetypes.best == "application/json"

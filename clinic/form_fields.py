@@ -4,11 +4,26 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField
-from wtforms.validators import Optional, StopValidation
+from wtforms.validators import Length, Optional, StopValidation
 
 from clinic.ids import parse_id
 
 BAD_DATE = _l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
+
+
+def strip(value):
+    """A filter: text without surrounding blanks (other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def blank_to_none(value):
+    """A filter: stripped text, None when nothing is left."""
+    return strip(value) or None
+
+
+def too_long(n):
+    """A validator: at most ``n`` characters, said in the user's language."""
+    return Length(max=n, message=_l("Paling banyak %(max)d karakter."))
 
 
 def int_or_none(value):
