@@ -35,10 +35,10 @@ def actor():
     return current_user._get_current_object()
 
 
-def refuse(form, error):
+def refuse(form, error, category="danger"):
     """Answer a service's DomainError: undo the session and show the message by its field.
 
-    Without a form (an action button), the message is flashed instead.
+    Without a form (an action button), the message is flashed instead, as ``category``.
     """
     db.session.rollback()
     # A lazy string counts as safe HTML in Jinja; str() lets the template escape what users typed.
@@ -49,7 +49,7 @@ def refuse(form, error):
     elif form is not None:
         form.form_errors.append(message)
     else:
-        flash(message, "danger")
+        flash(message, category)
 
 
 def paginate(stmt):
