@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from clinic.auth.passwords import MAX_LENGTH, StrongPassword
@@ -53,17 +54,19 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Nama lengkap"), validators=[DataRequired(), Length(max=120)])
     position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=120)])
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=40)])
-    locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    locale = SelectField(_l("Bahasa"), choices=[SelectChoice("id", "Bahasa Indonesia"),
+                                                SelectChoice("en", "English")])
     timezone = SelectField(_l("Zona waktu"))
     digest_frequency = SelectField(
         _l("Ringkasan harian"),
-        choices=[("daily", _l("Setiap hari kerja")), ("weekly", _l("Mingguan (Senin)")),
-                 ("off", _l("Tidak usah"))],
+        choices=[SelectChoice("daily", _l("Setiap hari kerja")),
+                 SelectChoice("weekly", _l("Mingguan (Senin)")),
+                 SelectChoice("off", _l("Tidak usah"))],
         description=_l("Undangan, pemberitahuan butir dikembalikan, dan eskalasi selalu dikirim."))
     submit = SubmitField(_l("Simpan"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [("", _l("Ikuti pengaturan kota"))] + [
-            (tz, tz) for tz in TIMEZONE_CHOICES
+        self.timezone.choices = [SelectChoice("", _l("Ikuti pengaturan kota"))] + [
+            SelectChoice(tz) for tz in TIMEZONE_CHOICES
         ]

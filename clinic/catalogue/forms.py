@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
 
 from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUNT, MAX_LEVELS,
@@ -102,7 +103,7 @@ class IntInput(StringField):
 
 class Choice(SelectField):
     def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(_l("Pilih salah satu pilihan yang tersedia."))
 
 
@@ -158,8 +159,8 @@ class DayListField(StringField):
         return ", ".join(str(day) for day in days)
 
 
-WEEKDAYS = [(0, _l("Senin")), (1, _l("Selasa")), (2, _l("Rabu")), (3, _l("Kamis")),
-            (4, _l("Jumat")), (5, _l("Sabtu")), (6, _l("Minggu"))]
+WEEKDAYS = [SelectChoice(day, label) for day, label in enumerate([
+    _l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"), _l("Minggu")])]
 
 
 class RefusalMixin:
@@ -251,7 +252,7 @@ class CycleForm(RefusalMixin, FlaskForm):
         stored = getattr(kwargs.get("obj"), "timezone", None)  # never what was posted
         if stored and stored not in zones:
             zones.append(stored)
-        self.timezone.choices = [(tz, tz) for tz in zones]
+        self.timezone.choices = [SelectChoice(tz) for tz in zones]
         self.band_errors = []
 
     def posts_reminder_rules(self):
@@ -292,9 +293,10 @@ class CycleCreateForm(RefusalMixin, FlaskForm):
                        description=_l("Kosongkan untuk memakai nama “IID” diikuti tahunnya, "
                                       "misalnya IID 2027."))
     source = RadioField(_l("Isi awal"), default="copy", validate_choice=False, choices=[
-        ("copy", _l("Salin katalog siklus lain (indikator, tingkat, bobot, predikat, aturan)")),
-        ("file", _l("Unggah berkas katalog (YAML)")),
-        ("empty", _l("Kosong: isi semuanya sendiri")),
+        SelectChoice("copy", _l("Salin katalog siklus lain (indikator, tingkat, bobot, predikat, "
+                                "aturan)")),
+        SelectChoice("file", _l("Unggah berkas katalog (YAML)")),
+        SelectChoice("empty", _l("Kosong: isi semuanya sendiri")),
     ])
     copy_from = SelectField(_l("Salin dari siklus"), coerce=parse_id, validate_choice=False)
     file = FileField(_l("Berkas katalog (.yaml)"))
@@ -302,18 +304,18 @@ class CycleCreateForm(RefusalMixin, FlaskForm):
 
     def __init__(self, *args, cycles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.copy_from.choices = [(c.id, f"{c.name} ({c.year})") for c in cycles]
+        self.copy_from.choices = [SelectChoice(c.id, f"{c.name} ({c.year})") for c in cycles]
         if not cycles:
-            self.source.choices = [c for c in self.source.choices if c[0] != "copy"]
+            self.source.choices = [c for c in self.source.choices if c.value != "copy"]
             if self.source.data == "copy":
                 self.source.data = "file"
 
     def validate_source(self, field):
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise StopValidation(_l("Pilih salah satu pilihan yang tersedia."))
 
     def validate_copy_from(self, field):
-        if self.source.data == "copy" and field.data not in {v for v, _ in field.choices}:
+        if self.source.data == "copy" and field.data not in {c.value for c in field.choices}:
             raise StopValidation(_l("Pilih siklus yang akan disalin."))
 
     def validate_file(self, field):
@@ -334,8 +336,8 @@ class IndicatorForm(RefusalMixin, FlaskForm):
                message=_l("Kode hanya boleh berisi huruf, angka, titik, garis bawah, dan "
                           "tanda hubung, misalnya SID-16."))], filters=[_strip])
     aspect = Choice(_l("Aspek"), choices=[
-        ("SPD", _l("SPD: satuan pemerintah daerah (diisi sekali oleh Bappeda)")),
-        ("SID", _l("SID: satuan inovasi daerah (diisi per inovasi)")),
+        SelectChoice("SPD", _l("SPD: satuan pemerintah daerah (diisi sekali oleh Bappeda)")),
+        SelectChoice("SID", _l("SID: satuan inovasi daerah (diisi per inovasi)")),
     ])
     number = IntInput(_l("Nomor"), minimum=1, maximum=999)
     sub = StringField(_l("Sub (mis. a atau b)"), [Optional(), _too_long(2)], filters=[_strip])

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from clinic.coaching.attendance import STATUS_LABELS, row_key
@@ -29,7 +30,8 @@ class AttendanceForm(FlaskForm):
 
 def attendance_form(rows, **kwargs):
     """Build the list's form with a select per row (rows may not be saved yet)."""
-    choices = [("", _l("— belum diisi —"))] + list(STATUS_LABELS.items())
+    choices = [SelectChoice("", _l("— belum diisi —"))] + [
+        SelectChoice(status, label) for status, label in STATUS_LABELS.items()]
 
     class Form(AttendanceForm):
         pass
