@@ -7,6 +7,10 @@ PORT ?= 5000
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/clinic_test
 MARIADB_URL ?= mysql+pymysql://root@127.0.0.1:3306/clinic_test?charset=utf8mb4
 PYTEST_ARGS ?= -q
+# The suite runs in parallel (pytest-xdist), one database per worker (tests/database.py), and
+# names its 15 slowest tests.
+TEST_WORKERS ?= auto
+SUITE_ARGS = -n $(TEST_WORKERS) --durations=15 --ignore=tests/browser tests
 
 .PHONY: run setup dev-setup translations test test-pg test-mariadb test-browser test-all extract-messages clean
 
@@ -37,7 +41,7 @@ run: setup
 dev-setup: $(VENV)/.dev-installed translations
 
 test: dev-setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/browser tests
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(SUITE_ARGS)
 
 # The browser suite drives the real UI in Debian's headless Chromium (package `chromium`),
 # installed here when missing and we may (root with apt-get, as on the CI machine).
@@ -57,13 +61,13 @@ test-pg: dev-setup
 	@$(BIN)/python scripts/testdb.py "$(PG_URL)"; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "PostgreSQL unreachable: suite skipped (CI=true makes this fail)"; exit 0; fi; \
 	[ $$rc -eq 0 ] || exit $$rc; \
-	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/browser tests
+	TEST_DATABASE_URL="$(PG_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS) $(SUITE_ARGS)
 
 test-mariadb: dev-setup
 	@$(BIN)/python scripts/testdb.py "$(MARIADB_URL)"; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "MariaDB unreachable: suite skipped (CI=true makes this fail)"; exit 0; fi; \
 	[ $$rc -eq 0 ] || exit $$rc; \
-	TEST_DATABASE_URL="$(MARIADB_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS) --ignore=tests/browser tests
+	TEST_DATABASE_URL="$(MARIADB_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS) $(SUITE_ARGS)
 
 test-all: test test-pg test-mariadb test-browser
 

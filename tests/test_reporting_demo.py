@@ -23,7 +23,7 @@ from clinic.reporting.models import (
     Evidence, Innovation, InnovationDocument, ItemEvent, ItemStatus, ReportItem,
 )
 from clinic.reporting.fixes import ranked_fixes
-from clinic.reporting.uploads import inspect_upload, path_of
+from clinic.uploads import inspect_upload, path_of
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -221,9 +221,10 @@ def _kill_scheduler_connections():
     db.engine.dispose()  # the test keeps no idle connection that a MariaDB KILL could hit
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if conn.dialect.name == "postgresql":
+            # This database's only: another pytest-xdist worker's schedulers carry the tag too.
             killed = conn.scalars(text(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = :tag"),
-                {"tag": PROCESS_URL_TAG}).all()
+                "SELECT pid FROM pg_stat_activity WHERE application_name = :tag "
+                "AND datname = current_database()"), {"tag": PROCESS_URL_TAG}).all()
             for backend in killed:
                 conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": backend})
         else:

@@ -15,7 +15,7 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 
-from clinic.reporting.uploads import (
+from clinic.uploads import (
     KINDS, UploadRejected, inspect_upload, path_of, remove_stored, send_stored, store, validate_link,
 )
 

@@ -9,13 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from clinic import uploads
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.catalogue.services import current_cycle
 from clinic.dates import INDONESIAN_ZONES, TIMEZONE_CHOICES
 from clinic.extensions import db
 from clinic.form_fields import DateInput, int_or_none
-from clinic.reporting import uploads
 from clinic.reporting.innovation_forms import Choice, MultiChoice
 from clinic.form_fields import VersionedForm
 from clinic.reporting.models import Innovation

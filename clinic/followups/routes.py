@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from clinic import uploads
 from clinic.access import get_scoped_or_404, roles_required
 from clinic.auth.models import Role, User
 from clinic.dates import today_local
@@ -14,7 +15,6 @@ from clinic.followups.forms import CloseForm, ReasonForm, StatusForm, TaskForm
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.followups.sources import session_rules
 from clinic.ids import bounded_int
-from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
 from clinic.web import paginate
 

@@ -14,9 +14,10 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
+from clinic import uploads
 from clinic.db_types import utcnow
 from clinic.extensions import db
-from clinic.reporting import projection, scoring, services, uploads
+from clinic.reporting import projection, scoring, services
 from clinic.reporting.demo_content import (
     ASN_NAMES, COLOURS, INNOVATIONS, NOTES, RETURN_REASONS, UNIT_INNOVATIONS, VIDEO_ALPHABET,
     design_text, pdf_bytes, png_bytes, store_generated,

@@ -5,7 +5,7 @@ import unicodedata
 from PIL import Image, ImageDraw
 from werkzeug.datastructures import FileStorage
 
-from clinic.reporting import uploads
+from clinic import uploads
 
 PK, KES, PU, PRKP, TRANTIB, SOS = (
     "Pendidikan", "Kesehatan", "Pekerjaan Umum dan Penataan Ruang",

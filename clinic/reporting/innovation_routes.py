@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from clinic import uploads
 from clinic.access import get_scoped_or_404, roles_required, scope
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role
@@ -14,7 +15,7 @@ from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int
-from clinic.reporting import bp, services, uploads
+from clinic.reporting import bp, services
 from clinic.reporting.innovation_forms import (
     COMPLETENESS, DOCUMENT_LABELS, FORM_LABELS, INITIATOR_LABELS, STAGE_LABELS, STATUS_LABELS,
     DocumentForm, InnovationForm, ResubmitForm,

@@ -5,12 +5,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from clinic import audit
+from clinic import audit, uploads
 from clinic.access import get_scoped_or_404
 from clinic.auth.models import Role
 from clinic.extensions import db
 from clinic.i18n import client_ip
-from clinic.reporting import bp, services, uploads
+from clinic.reporting import bp, services
 from clinic.reporting.item_forms import ItemForm, ReturnForm, VerifyForm
 from clinic.reporting.models import Evidence, ReportItem
 
