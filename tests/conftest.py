@@ -23,7 +23,7 @@ from sqlalchemy import event, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 
-from clinic import create_app
+from clinic import create_app, uploads
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
@@ -33,7 +33,6 @@ from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.outbox.delivery import build_message
 from clinic.outbox.models import Notification
-from clinic.reporting import uploads
 from clinic.reporting.models import ReportItem
 from clinic.reporting.services import (
     add_document, add_file, create_innovation, ensure_spd_items,
