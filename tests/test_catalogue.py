@@ -282,7 +282,7 @@ def test_update_cycle_checks_bands_target_and_dates(loaded, app):
 
 def test_deleting_an_indicator_in_use_is_refused(loaded, monkeypatch):
     indicator = next(i for i in loaded[2026].indicators if i.code == "SID-16")
-    monkeypatch.setattr(services, "usage_checks",
+    monkeypatch.setattr(services.indicators, "usage_checks",
                         [lambda ind, level=None: "dipakai 3 butir laporan" if ind is indicator
                          else None])
     with pytest.raises(CatalogueError) as info:

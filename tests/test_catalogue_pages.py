@@ -463,7 +463,7 @@ def test_delete_an_indicator_after_confirmation(client, staff, cycle):
 
 def test_delete_refused_while_in_use(client, staff, cycle, monkeypatch):
     indicator = the("SID-35")
-    monkeypatch.setattr(services, "usage_checks",
+    monkeypatch.setattr(services.indicators, "usage_checks",
                         [lambda ind, level=None: "Masih dipakai 2 butir laporan."])
     response = client.post(f"/admin/cycles/indicators/{indicator.id}/delete",
                            follow_redirects=True)

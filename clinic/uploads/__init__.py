@@ -3,10 +3,16 @@
 Used by every feature that takes files (evidence, profile documents, task attachments); it
 imports only base modules. Import the package and use its names: ``uploads.inspect_upload``.
 """
-from clinic.uploads.kinds import (  # noqa: F401
+from clinic.uploads.kinds import (
     ALLOWED_TYPES, DEFAULT_ACCEPT, KINDS, MB, Checked, Kind, UploadRejected,
 )
-from clinic.uploads.links import LINK_MAX, validate_link  # noqa: F401
-from clinic.uploads.sniffing import inspect_upload  # noqa: F401
-from clinic.uploads.staging import Staged  # noqa: F401
-from clinic.uploads.storage import path_of, remove_stored, send_stored, store  # noqa: F401
+from clinic.uploads.links import LINK_MAX, validate_link
+from clinic.uploads.sniffing import inspect_upload
+from clinic.uploads.staging import Staged
+from clinic.uploads.storage import path_of, remove_stored, send_stored, store
+
+__all__ = [
+    "ALLOWED_TYPES", "DEFAULT_ACCEPT", "KINDS", "LINK_MAX", "MB", "Checked", "Kind", "Staged",
+    "UploadRejected", "inspect_upload", "path_of", "remove_stored", "send_stored", "store",
+    "validate_link",
+]
