@@ -12,12 +12,13 @@ from clinic.auth.forms import (
 )
 from clinic.auth.passwords import INVITE, RESET, user_for_token
 from clinic.auth.services import (
-    authenticate, find_user_by_email, normalise_email, send_password_reset, set_password,
+    AccountError, authenticate, change_own_password, find_user_by_email, normalise_email,
+    send_password_reset, set_password,
 )
 from clinic.db_types import utcnow
 from clinic.extensions import db, limiter
 from clinic.i18n import client_ip
-from clinic.web import safe_next
+from clinic.web import actor, refuse, safe_next
 
 
 def _account_key():
@@ -42,8 +43,8 @@ def _own_account_key():
 
 
 def _change_locked(request_limit):
-    actor = current_user._get_current_object() if current_user.is_authenticated else None
-    audit.record("password_change_locked", actor=actor, summary=str(request_limit.limit),
+    user = actor() if current_user.is_authenticated else None
+    audit.record("password_change_locked", actor=user, summary=str(request_limit.limit),
                  ip=client_ip())
     db.session.commit()
 
@@ -76,7 +77,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    user = current_user._get_current_object()
+    user = actor()
     user.rotate_session_token()
     audit.record("logout", actor=user, obj=user, ip=client_ip())
     db.session.commit()
@@ -138,11 +139,12 @@ def change_password():
     form = ChangePasswordForm()
     form._email = current_user.email
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        if not user.check_password(form.current.data):
-            form.current.errors.append(_("Kata sandi saat ini salah."))
+        user = actor()
+        try:
+            change_own_password(user, form.current.data, form.password.data, ip=client_ip())
+        except AccountError as exc:
+            refuse(form, exc)
         else:
-            set_password(user, form.password.data, ip=client_ip())
             db.session.commit()
             login_user(user)  # this session goes on with the new token; all others end
             flash(_("Kata sandi Anda telah diganti. Sesi di perangkat lain telah diakhiri."),
@@ -154,7 +156,7 @@ def change_password():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def profile():
-    user = current_user._get_current_object()
+    user = actor()
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
         form.populate_obj(user)

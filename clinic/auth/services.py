@@ -11,12 +11,13 @@ from clinic.auth.models import User, password_hasher
 from clinic.auth.passwords import INVITE, RESET, make_token
 from clinic.db_types import utcnow
 from clinic.email import absolute_url
+from clinic.errors import DomainError
 from clinic.outbox.services import send_email
 from clinic.secret_links import register_secret_link, secret_link
 from clinic.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A refused account change; the message is shown to the user."""
 
 
@@ -97,6 +98,13 @@ def set_password(user, password, actor=None, action="password_changed", ip=None)
     """Set a new password; every existing session of the user ends."""
     user.set_password(password)
     audit.record(action, actor=actor or user, obj=user, ip=ip)
+
+
+def change_own_password(user, current, password, ip=None):
+    """Replace the user's own password once they have given the current one."""
+    if not user.check_password(current):
+        raise AccountError(_l("Kata sandi saat ini salah."), field="current")
+    set_password(user, password, ip=ip)
 
 
 def deactivate(user, actor, ip=None):
