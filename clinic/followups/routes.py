@@ -1,7 +1,7 @@
 """Follow-up pages: list, create (by hand or from a finding), detail with history, status."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,13 +16,9 @@ from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.followups.sources import session_rules
 from clinic.ids import bounded_int
 from clinic.reporting.models import ReportItem
-from clinic.web import paginate
+from clinic.web import actor, paginate, refuse
 
 ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
-
-
-def actor():
-    return current_user._get_current_object()
 
 
 def load_task(task_id, need=None):
@@ -93,7 +89,7 @@ def create():
                 session=form.sessions.get(form.session_id.data),
                 source="session" if form.session_id.data else "manual")
         except services.TaskError as exc:
-            flash(str(exc.message), "danger")
+            refuse(None, exc)
         else:
             db.session.commit()
             flash(_("Tindak lanjut dibuat."), "success")
@@ -138,8 +134,7 @@ def edit(task_id):
         try:
             services.edit_task(task, data, user, expected_version=form.expected_version)
         except services.TaskError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "danger")
+            refuse(None, exc)
         else:
             db.session.commit()
             flash(_("Tindak lanjut disimpan."), "success")
@@ -174,8 +169,8 @@ def update_status(task_id):
                                attachment=stored, expected_version=form.expected_version)
     except (uploads.UploadRejected, services.TaskError) as exc:
         _discard(stored)
-        db.session.rollback()
-        form.status.errors = [str(exc.message)]
+        # Whatever refused the update, the message goes under the status the user chose.
+        refuse(form, services.TaskError(exc.message, field="status"))
         return render_detail(db.session.get(FollowUpTask, task_id), status_form=form, status=400)
     db.session.commit()
     flash(_("Tindak lanjut diperbarui."), "success")
@@ -187,8 +182,7 @@ def _apply(task, change, message):
     try:
         change()
     except services.TaskError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "danger")
+        refuse(None, exc)
     else:
         db.session.commit()
         flash(message, "success")

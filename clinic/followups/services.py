@@ -7,6 +7,7 @@ from clinic import audit
 from clinic.auth.models import Role, User
 from clinic.db_types import utcnow
 from clinic.email import absolute_url
+from clinic.errors import ConflictError, DomainError, check_version
 from clinic.extensions import db
 from clinic.followups.access import allowed_actions, is_worker, status_moves
 from clinic.followups.labels import STATUS_LABELS
@@ -18,16 +19,16 @@ TITLE_MAX = 200
 EDITABLE = ("title", "description", "due_on", "priority", "owner_id", "item_id")
 
 
-class TaskError(ValueError):
+class TaskError(DomainError):
     """A refused change; the message is shown to the user."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
-
-class TaskConflict(TaskError):
+class TaskConflict(TaskError, ConflictError):
     """Someone else saved the task since the user opened it."""
+
+
+CONFLICT = _l("Tindak lanjut ini telah diubah oleh pengguna lain sejak Anda membukanya. "
+              "Perubahan Anda belum disimpan: periksa versi terbaru, lalu simpan kembali.")
 
 
 def active_contacts(skpd_id):
@@ -45,13 +46,6 @@ def _check_owner(skpd_id, owner):
     if owner.role != Role.CONTACT or owner.skpd_id != skpd_id or not owner.is_active:
         raise TaskError(_l("Penanggung jawab harus operator aktif dari Perangkat Daerah tugas "
                            "ini. Pilih salah satu operator Perangkat Daerah tersebut."))
-
-
-def check_version(task, expected_version):
-    if expected_version is not None and int(expected_version) != task.version_id:
-        raise TaskConflict(_l("Tindak lanjut ini telah diubah oleh pengguna lain sejak Anda "
-                              "membukanya. Perubahan Anda belum disimpan: periksa versi terbaru, "
-                              "lalu simpan kembali."))
 
 
 def _event(task, actor, action, from_status=None, to_status=None, comment=None, stored=None):
@@ -105,7 +99,7 @@ def create_task(skpd, actor, *, title, owner=None, due_on=None, priority="normal
 
 def edit_task(task, data, actor, expected_version=None):
     """Change the task's fields from ``data`` (keys of EDITABLE); return the changes."""
-    check_version(task, expected_version)
+    check_version(task, expected_version, CONFLICT, TaskConflict)
     owner = None
     if data.get("owner_id") is not None:
         owner = db.session.get(User, data["owner_id"])
@@ -165,7 +159,7 @@ def _set_status(task, to_status, actor, action, comment=None, stored=None):
 def change_status(task, to_status, actor, comment=None, attachment=None, expected_version=None):
     """Move a task along open -> in progress -> done (or back), or only comment when
     ``to_status`` is empty or unchanged. ``attachment`` is a stored (Checked, stored_name)."""
-    check_version(task, expected_version)
+    check_version(task, expected_version, CONFLICT, TaskConflict)
     comment = (comment or "").strip() or None
     if not to_status or to_status == task.status:
         if not is_worker(task, actor):
@@ -186,7 +180,7 @@ def change_status(task, to_status, actor, comment=None, attachment=None, expecte
 
 def close_task(task, actor, comment=None, expected_version=None):
     """Close a done task (Bappeda confirms the work)."""
-    check_version(task, expected_version)
+    check_version(task, expected_version, CONFLICT, TaskConflict)
     if actor.role not in Role.BAPPEDA:
         raise TaskError(_l("Hanya Bappeda yang dapat menutup tindak lanjut."))
     if task.status != TaskStatus.DONE:
@@ -196,7 +190,7 @@ def close_task(task, actor, comment=None, expected_version=None):
 
 def cancel_task(task, reason, actor, expected_version=None):
     """Cancel a task that is not finished; a reason is required."""
-    check_version(task, expected_version)
+    check_version(task, expected_version, CONFLICT, TaskConflict)
     if "cancel" not in allowed_actions(task, actor):
         if task.status in TaskStatus.FINISHED:
             raise TaskError(_l("Tindak lanjut ini sudah ditutup atau dibatalkan."))
@@ -209,7 +203,7 @@ def cancel_task(task, reason, actor, expected_version=None):
 
 def reopen(task, reason, actor, expected_version=None):
     """Open a done, closed or cancelled task again; a reason is required."""
-    check_version(task, expected_version)
+    check_version(task, expected_version, CONFLICT, TaskConflict)
     reason = (reason or "").strip()
     if not reason:
         raise TaskError(_l("Tuliskan alasan membuka kembali tindak lanjut ini."))
