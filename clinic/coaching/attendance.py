@@ -10,6 +10,7 @@ from sqlalchemy import select
 from clinic import audit
 from clinic.auth.models import Role, User
 from clinic.coaching.models import Attendance, AttendanceStatus, SessionEvent
+from clinic.errors import DomainError
 from clinic.extensions import db
 
 NIP_PATTERN = re.compile(r"^\d{18}$")
@@ -30,7 +31,7 @@ STATUS_BADGES = {
 }
 
 
-class AttendanceError(ValueError):
+class AttendanceError(DomainError):
     """A refused change of the attendance list; the message is shown to the user."""
 
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, make_response, redirect, request, render_template, url_for
 from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 
 from clinic import audit
@@ -23,6 +23,7 @@ from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int
+from clinic.web import actor
 
 MONTH_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
 AGENDA_DAYS = 28
@@ -66,7 +67,7 @@ def _choices():
 @bp.route("/calendar", methods=["GET"])
 @login_required
 def calendar():
-    user, zone = current_user._get_current_object(), ZoneInfo(str(get_timezone()))
+    user, zone = actor(), ZoneInfo(str(get_timezone()))
     today = today_local(zone)
     year, month = _month(request.args.get("month"), today)
     view = "agenda" if request.args.get("view") == "agenda" else "month"
@@ -125,7 +126,7 @@ def feed(token):
 @bp.route("/feed/regenerate", methods=["POST"])
 @login_required
 def feed_regenerate():
-    user = current_user._get_current_object()
+    user = actor()
     had_token = user.calendar_feed_key is not None
     user.calendar_feed_key = secrets.token_urlsafe(32)
     audit.record("calendar_token_regenerated" if had_token else "calendar_token_created",

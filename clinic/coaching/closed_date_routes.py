@@ -1,7 +1,6 @@
 """Views of the office closed dates (Hari Libur & Cuti Bersama), kept by Bappeda."""
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from clinic.access import roles_required
 from clinic.coaching import bp
@@ -10,6 +9,7 @@ from clinic.coaching.closed_dates import (ClosedDateForm, add_closed_date, close
 from clinic.dates import fmt_date, today_local
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.web import actor
 from clinic.workdays import ClosedDate
 
 
@@ -18,8 +18,7 @@ from clinic.workdays import ClosedDate
 def closed_dates():
     form = ClosedDateForm()
     if form.validate_on_submit():
-        row = add_closed_date(form.closed_on.data, form.name.data,
-                              current_user._get_current_object(), ip=client_ip())
+        row = add_closed_date(form.closed_on.data, form.name.data, actor(), ip=client_ip())
         db.session.commit()
         flash(_("Tanggal tutup kantor %(day)s (%(name)s) tersimpan.",
                 day=fmt_date(row.closed_on), name=row.name), "success")
@@ -35,7 +34,7 @@ def closed_dates():
 def closed_date_delete(closed_date_id):
     row = db.get_or_404(ClosedDate, closed_date_id)
     name = row.name
-    delete_closed_date(row, current_user._get_current_object(), ip=client_ip())
+    delete_closed_date(row, actor(), ip=client_ip())
     db.session.commit()
     flash(_("Tanggal tutup kantor %(name)s dihapus.", name=name), "success")
     return redirect(url_for("coaching.closed_dates"))

@@ -19,6 +19,7 @@ from clinic.coaching.models import (
 )
 from clinic.dates import local, zone_label
 from clinic.email import absolute_url
+from clinic.errors import ConflictError, DomainError
 from clinic.extensions import db
 from clinic.followups.models import TaskSource
 from clinic.followups.services import TITLE_MAX, TaskError, active_contacts, create_task
@@ -29,16 +30,15 @@ from clinic.reporting.models import Innovation, ReportItem
 TASK_DUE_DAYS = 14
 
 
-class NotesError(ValueError):
+class NotesError(DomainError):
     """A refused change of the notes or findings; the message is shown to the user."""
 
 
-class NoteConflict(NotesError):
-    """Someone else saved the notes since the user opened them; carries the saved note."""
+class NoteConflict(NotesError, ConflictError):
+    """Someone else saved the notes since the user opened them (the session has them)."""
 
-    def __init__(self, note):
-        super().__init__(_l("Notulen telah diubah oleh pengguna lain."))
-        self.note = note
+
+NOTE_CONFLICT = _l("Notulen telah diubah oleh pengguna lain.")
 
 
 def check_unlocked(session):
@@ -57,7 +57,7 @@ def save_notes(session, body, private_body, actor, expected_version):
     check_unlocked(session)
     note = session.note
     if note is not None and expected_version != note.version_id:
-        raise NoteConflict(note)
+        raise NoteConflict(NOTE_CONFLICT)
     body, private_body = (body or "").strip(), (private_body or "").strip() or None
     if note is None:
         note = SessionNote(body="", private_body=None)

@@ -1,7 +1,7 @@
 """Views of a session's attendance list, notes (notulen), sign-off, printout and findings."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.access import roles_required
@@ -20,7 +20,7 @@ from clinic.followups import bp as followups_bp
 from clinic.followups.labels import STATUS_CLASSES as TASK_CLASSES
 from clinic.followups.labels import STATUS_LABELS as TASK_LABELS
 from clinic.followups.services import TaskError
-from clinic.web import safe_next
+from clinic.web import actor, refuse, safe_next
 
 
 @bp.context_processor
@@ -37,10 +37,6 @@ def finding_form(session, choices=None, **kwargs):
     """The add/edit form of a finding with the session's innovations and items as choices."""
     innovations, items = choices or notes.finding_choices(session)
     return FindingForm(innovations=innovations, items=items, **kwargs)
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _detail_url(session, anchor=None):
@@ -62,7 +58,7 @@ def _render_attendance(session, form=None, participant_form=None):
 @bp.route("/<int:session_id>/attendance", methods=["GET", "POST"], endpoint="attendance")
 @login_required
 def attendance_list(session_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     if request.method == "GET":
         return _render_attendance(session)
     try:
@@ -71,10 +67,9 @@ def attendance_list(session_id):
         if not form.validate_on_submit():
             db.session.rollback()
             return _render_attendance(session, form=form)
-        changes = attendance.record(session, form.statuses(session.attendance), _actor())
+        changes = attendance.record(session, form.statuses(session.attendance), actor())
     except attendance.AttendanceError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+        refuse(None, exc, "warning")
     else:
         db.session.commit()
         flash(_("Daftar hadir tersimpan.") if changes else _("Tidak ada yang berubah."),
@@ -85,15 +80,14 @@ def attendance_list(session_id):
 @bp.route("/<int:session_id>/attendance/add", methods=["POST"])
 @login_required
 def attendance_add(session_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     form = ParticipantForm(session=session)
     if form.validate_on_submit():
         try:
             row = attendance.add_participant(session, form.name.data, form.position.data,
-                                             form.nip.data, form.skpd_id.data, _actor())
+                                             form.nip.data, form.skpd_id.data, actor())
         except attendance.AttendanceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("%(name)s ditambahkan ke daftar hadir.", name=row.name), "success")
@@ -104,16 +98,15 @@ def attendance_add(session_id):
 @bp.route("/<int:session_id>/attendance/<int:attendance_id>/remove", methods=["POST"])
 @login_required
 def attendance_remove(session_id, attendance_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     row = next((r for r in session.attendance if r.id == attendance_id), None)
     if row is None:
         abort(404)
     name = row.name
     try:
-        attendance.remove_participant(row, _actor())
+        attendance.remove_participant(row, actor())
     except attendance.AttendanceError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+        refuse(None, exc, "warning")
     else:
         db.session.commit()
         flash(_("%(name)s dihapus dari daftar hadir.", name=name), "success")
@@ -132,33 +125,32 @@ def _notes_form(session):
 @bp.route("/<int:session_id>/notes", methods=["GET", "POST"], endpoint="notes")
 @login_required
 def notes_edit(session_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     form, conflict = _notes_form(session), None
     if form.validate_on_submit():
         try:
             changed = notes.save_notes(session, form.body.data, form.private_body.data,
-                                       _actor(), form.expected_version)
+                                       actor(), form.expected_version)
             db.session.commit()
-        except (notes.NoteConflict, StaleDataError) as exc:
-            db.session.rollback()
-            conflict = getattr(exc, "note", None) or session.note
+        except (notes.NoteConflict, StaleDataError):
+            db.session.rollback()  # not refuse(): the page shows the newer notes, not a message
+            conflict = session.note
             # The user's text stays in the form; the next save knowingly replaces this version.
             form.version.data = conflict.version_id if conflict else ""
         except notes.NotesError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+            refuse(form, exc)
         else:
             flash(_("Notulen tersimpan.") if changed else _("Tidak ada yang berubah."), "success")
             return redirect(url_for("coaching.notes", session_id=session.id))
     return render_template("coaching/notes.html", session=session, form=form, conflict=conflict,
-                           new_finding=None, minutes=minutes_for(session, _actor()))
+                           new_finding=None, minutes=minutes_for(session, actor()))
 
 
 @bp.route("/<int:session_id>/notes/revisions", methods=["GET"])
 @login_required
 def note_revisions(session_id):
     # Revisions hold the private part, so only the session's editors may read them.
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     return render_template("coaching/note_revisions.html", session=session,
                            revisions=session.note.revisions if session.note else [])
 
@@ -166,12 +158,11 @@ def note_revisions(session_id):
 @bp.route("/<int:session_id>/notes/sign-off", methods=["POST"])
 @login_required
 def sign_off(session_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     try:
-        sent = notes.sign_off(session, _actor(), utcnow())
+        sent = notes.sign_off(session, actor(), utcnow())
     except notes.NotesError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+        refuse(None, exc, "warning")
         return redirect(url_for("coaching.notes", session_id=session.id))
     db.session.commit()
     flash(_("Notulen ditandatangani dan dikunci; dikirim kepada %(n)s peserta.", n=len(sent)),
@@ -182,9 +173,9 @@ def sign_off(session_id):
 @bp.route("/<int:session_id>/print", methods=["GET"])
 @login_required
 def notes_print(session_id):
-    session = get_session_details_or_404(session_id, _actor())
+    session = get_session_details_or_404(session_id, actor())
     return render_template("coaching/notes_print.html", session=session,
-                           minutes=minutes_for(session, _actor()),
+                           minutes=minutes_for(session, actor()),
                            times=notes.session_times(session, session.timezone),
                            city=current_app.config["CLINIC_CITY"],
                            agency=current_app.config["CLINIC_AGENCY"])
@@ -204,37 +195,35 @@ def _back(session, form):
 @bp.route("/<int:session_id>/findings", methods=["POST"])
 @login_required
 def finding_add(session_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     form = finding_form(session)
     if form.validate_on_submit():
         try:
             notes.add_finding(session, form.text.data, form.innovation_id.data,
-                              form.item_id.data, _actor())
+                              form.item_id.data, actor())
         except notes.NotesError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Temuan tersimpan."), "success")
             return _back(session, form)
     # Shown again on the notes page with the input kept and the reason given.
     return render_template("coaching/notes.html", session=session, form=_notes_form(session),
-                           conflict=None, new_finding=form, minutes=minutes_for(session, _actor()))
+                           conflict=None, new_finding=form, minutes=minutes_for(session, actor()))
 
 
 @bp.route("/<int:session_id>/findings/<int:finding_id>", methods=["POST"])
 @login_required
 def finding_edit(session_id, finding_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     finding = _finding_or_404(session, finding_id)
     form = finding_form(session)
     if form.validate_on_submit():
         try:
             notes.update_finding(finding, form.text.data, form.innovation_id.data,
-                                 form.item_id.data, _actor())
+                                 form.item_id.data, actor())
         except notes.NotesError as exc:
-            db.session.rollback()
-            flash(str(exc), "warning")
+            refuse(None, exc, "warning")
         else:
             db.session.commit()
             flash(_("Temuan diperbarui."), "success")
@@ -246,13 +235,12 @@ def finding_edit(session_id, finding_id):
 @bp.route("/<int:session_id>/findings/<int:finding_id>/delete", methods=["POST"])
 @login_required
 def finding_delete(session_id, finding_id):
-    session = get_editable_session_or_404(session_id, _actor())
+    session = get_editable_session_or_404(session_id, actor())
     finding = _finding_or_404(session, finding_id)
     try:
-        notes.delete_finding(finding, _actor())
+        notes.delete_finding(finding, actor())
     except notes.NotesError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
+        refuse(None, exc, "warning")
     else:
         db.session.commit()
         flash(_("Temuan dihapus."), "success")
@@ -265,11 +253,11 @@ def finding_delete(session_id, finding_id):
 @roles_required("admin", "staff", "trainer")
 def from_finding(finding_id):
     finding = db.session.get(Finding, finding_id) or abort(404)
-    get_editable_session_or_404(finding.session_id, _actor())
+    get_editable_session_or_404(finding.session_id, actor())
     try:
-        task = notes.task_from_finding(finding, _actor(), today_local())
+        task = notes.task_from_finding(finding, actor(), today_local())
     except TaskError as exc:
-        flash(str(exc.message), "danger")
+        refuse(None, exc)
         return redirect(_detail_url(finding.session))
     db.session.commit()
     flash(_("Tindak lanjut dibuat dari temuan. Sesuaikan penanggung jawab dan tenggatnya."),

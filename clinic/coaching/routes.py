@@ -4,7 +4,7 @@ from datetime import datetime
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,7 +19,7 @@ from clinic.extensions import db
 from clinic.followups.services import open_tasks_for_skpds
 from clinic.i18n import client_ip, select_timezone
 from clinic.ids import bounded_int
-from clinic.web import paginate
+from clinic.web import actor, paginate, refuse
 
 STATUS_LABELS = {SessionStatus.PLANNED: _l("Terjadwal"), SessionStatus.HELD: _l("Terlaksana"),
                  SessionStatus.CANCELLED: _l("Dibatalkan")}
@@ -51,10 +51,6 @@ def session_labels():
             "session_event_labels": EVENT_LABELS, "viewer_zone": select_timezone()}
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _list_filters(user):
     when = request.args.get("when", "upcoming")
     wide, status = user.role != Role.CONTACT, request.args.get("status", "")
@@ -72,7 +68,7 @@ def _list_filters(user):
 @bp.route("/", methods=["GET"])
 @login_required
 def index():
-    user = _actor()
+    user = actor()
     filters = _list_filters(user)
     stmt = access.visible_sessions(services.list_stmt(**filters), user)
     page = paginate(stmt)
@@ -95,8 +91,8 @@ def _save(form, session=None):
     if warnings and not form.confirm.data:
         return None, warnings
     if session is None:
-        return services.schedule(values, _actor(), warnings=warnings, ip=client_ip()), warnings
-    services.update(session, values, _actor(), expected_version=form.expected_version,
+        return services.schedule(values, actor(), warnings=warnings, ip=client_ip()), warnings
+    services.update(session, values, actor(), expected_version=form.expected_version,
                     warnings=warnings, ip=client_ip())
     return [session], warnings
 
@@ -104,7 +100,7 @@ def _save(form, session=None):
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*Role.BAPPEDA)
 def create():
-    form = SessionForm(default_zone=_actor().timezone or current_app.config["CLINIC_TIMEZONE"])
+    form = SessionForm(default_zone=actor().timezone or current_app.config["CLINIC_TIMEZONE"])
     warnings = []
     if form.validate_on_submit():
         sessions, warnings = _save(form)
@@ -127,7 +123,7 @@ def _carried_tasks(session, minutes):
 @bp.route("/<int:session_id>", methods=["GET"])
 @login_required
 def detail(session_id):
-    user = _actor()
+    user = actor()
     session = access.get_session_or_404(session_id, user)
     minutes = minutes_for(session, user)
     return render_template(
@@ -138,18 +134,25 @@ def detail(session_id):
 
 def _managed_session(session_id):
     """A session Bappeda may change: others' SKPD sessions 404 for contacts, 403 for the rest."""
-    user = _actor()
+    user = actor()
     session = access.get_session_or_404(session_id, user)
     if user.role not in Role.BAPPEDA:
         abort(403)
     return session
 
 
-def _refused(session, exc):
-    db.session.rollback()
-    if isinstance(exc, (services.ConflictError, StaleDataError)):
-        return str(services.CONFLICT), True
-    return str(exc), False
+def _refuse(form, session, exc):
+    """Show why a change was refused; return True when someone else saved the session first.
+
+    After such a conflict the next save deliberately replaces what the other person saved.
+    """
+    if isinstance(exc, StaleDataError):  # the same race, noticed by the database on flush
+        exc = services.SessionConflict(services.CONFLICT)
+    refuse(form, exc)
+    if isinstance(exc, services.SessionConflict):
+        form.version.data = session.version_id
+        return True
+    return False
 
 
 @bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
@@ -167,10 +170,7 @@ def edit(session_id):
                 flash(_("Perubahan sesi tersimpan."), "success")
                 return redirect(url_for("coaching.detail", session_id=session.id))
         except (services.SessionError, StaleDataError) as exc:
-            message, conflict = _refused(session, exc)
-            form.form_errors.append(message)
-            if conflict:  # the next save deliberately replaces what the other person saved
-                form.version.data = session.version_id
+            conflict = _refuse(form, session, exc)
     return render_template("coaching/form.html", form=form, session=session, warnings=warnings,
                            conflict=conflict)
 
@@ -187,16 +187,13 @@ def cancel(session_id):
                                   "dibatalkan."))
     elif form.validate_on_submit():
         try:
-            services.cancel(session, form.reason.data, _actor(),
+            services.cancel(session, form.reason.data, actor(),
                             expected_version=form.expected_version, ip=client_ip())
             db.session.commit()
             flash(_("Sesi dibatalkan. Pemberitahuan pembatalan dikirim kepada semua peserta."),
                   "success")
             return redirect(url_for("coaching.detail", session_id=session.id))
         except (services.SessionError, StaleDataError) as exc:
-            message, conflict = _refused(session, exc)
-            form.form_errors.append(message)
-            if conflict:
-                form.version.data = session.version_id
+            _refuse(form, session, exc)
     return render_template("coaching/cancel.html", form=form, session=session,
                            recipients=services.invitations.recipients(session))

@@ -15,6 +15,7 @@ from clinic.coaching.checks import check_schedule
 from clinic.coaching.models import (CoachingSession, SessionEvent, SessionStatus, session_skpds,
                                     session_trainers)
 from clinic.db_types import utcnow
+from clinic.errors import ConflictError, DomainError, check_version
 from clinic.extensions import db
 from clinic.reporting.models import Innovation
 
@@ -23,11 +24,11 @@ PLACE_FIELDS = ("room", "place", "online_url")
 OTHER_FIELDS = ("title", "agenda", "timezone")
 
 
-class SessionError(ValueError):
+class SessionError(DomainError):
     """A refused change; the message is shown to the user."""
 
 
-class ConflictError(SessionError):
+class SessionConflict(SessionError, ConflictError):
     """Someone else saved the session since the user opened it."""
 
 
@@ -118,11 +119,6 @@ def check_editable(session):
         raise SessionError(_l("Sesi ini sudah terlaksana dan tidak dapat diubah lagi."))
 
 
-def check_version(session, expected_version):
-    if expected_version is not None and int(expected_version) != session.version_id:
-        raise ConflictError(CONFLICT)
-
-
 def _snapshot(session):
     return {
         "times": (session.starts_at, session.ends_at),
@@ -136,7 +132,7 @@ def _snapshot(session):
 def update(session, values, actor, expected_version=None, warnings=(), ip=None):
     """Change a planned session; return the action recorded ("rescheduled", "updated") or None."""
     check_editable(session)
-    check_version(session, expected_version)
+    check_version(session, expected_version, CONFLICT, SessionConflict)
     before, invited = _snapshot(session), {u.id: u for u in invitations.recipients(session)}
     old_times = [_iso(session.starts_at), _iso(session.ends_at)]
     session.starts_at, session.ends_at = values["starts_at"], values["ends_at"]
@@ -171,7 +167,7 @@ def update(session, values, actor, expected_version=None, warnings=(), ip=None):
 def cancel(session, reason, actor, expected_version=None, ip=None):
     """Cancel a planned session with a reason and send METHOD:CANCEL to everyone."""
     check_editable(session)
-    check_version(session, expected_version)
+    check_version(session, expected_version, CONFLICT, SessionConflict)
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = utcnow()
     session.cancel_reason = reason
