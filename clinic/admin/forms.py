@@ -16,7 +16,7 @@ from clinic.auth.services import normalise_email
 from clinic.dates import TIMEZONE_CHOICES
 from clinic.extensions import db
 from clinic.navigation import role_label
-from clinic.form_fields import int_or_none
+from clinic.form_fields import int_or_none, strip
 
 KIND_LABELS = {
     "sekretariat": _l("Sekretariat"),
@@ -41,10 +41,6 @@ def kind_label(kind):
     return KIND_LABELS.get(kind, kind)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
 
@@ -61,18 +57,18 @@ class SkpdForm(FlaskForm):
         Regexp(CODE_PATTERN, message=_l("Kode hanya boleh huruf besar, angka dan tanda hubung "
                                         "(2-32 karakter), misalnya DINKES atau PKM-TELUKDALAM.")),
     ], description=_l("Singkat dan unik, misalnya DINKES. Huruf kecil diubah menjadi huruf besar."))
-    name = StringField(_l("Nama lengkap"), filters=[_strip], validators=[
+    name = StringField(_l("Nama lengkap"), filters=[strip], validators=[
         DataRequired(_l("Nama wajib diisi.")), Length(max=200, message=_l("Nama maksimal 200 karakter.")),
     ])
-    short_name = StringField(_l("Nama singkat"), filters=[_strip], validators=[
+    short_name = StringField(_l("Nama singkat"), filters=[strip], validators=[
         DataRequired(_l("Nama singkat wajib diisi.")),
         Length(max=80, message=_l("Nama singkat maksimal 80 karakter.")),
     ], description=_l("Dipakai di tabel dan e-mail, misalnya Dinkes."))
     kind = SelectField(_l("Jenis"), invalid_choice_message=CHOOSE_FROM_LIST)
-    head_name = StringField(_l("Nama kepala"), filters=[_strip], validators=[
+    head_name = StringField(_l("Nama kepala"), filters=[strip], validators=[
         Optional(), Length(max=120, message=_l("Nama kepala maksimal 120 karakter.")),
     ])
-    head_email = EmailField(_l("E-mail kepala"), filters=[_strip], validators=[
+    head_email = EmailField(_l("E-mail kepala"), filters=[strip], validators=[
         Optional(), Length(max=254, message=_l("E-mail maksimal 254 karakter.")),
         Email(message=_l("Alamat e-mail tidak valid.")),
     ], description=_l("Menerima eskalasi tindak lanjut yang lama terlambat."))
@@ -115,19 +111,19 @@ class UserForm(FlaskForm):
         DataRequired(_l("E-mail wajib diisi.")),
         Length(max=254, message=_l("E-mail maksimal 254 karakter.")),
     ])
-    name = StringField(_l("Nama lengkap"), filters=[_strip], validators=[
+    name = StringField(_l("Nama lengkap"), filters=[strip], validators=[
         DataRequired(_l("Nama wajib diisi.")), Length(max=120, message=_l("Nama maksimal 120 karakter.")),
     ])
     role = SelectField(_l("Peran"))
     skpd_id = SelectField(_l("Perangkat Daerah (SKPD)"), coerce=int_or_none,
                           description=_l("Wajib untuk Operator SKPD; kosongkan untuk peran lain."))
-    institution = StringField(_l("Instansi"), filters=[_strip], validators=[
+    institution = StringField(_l("Instansi"), filters=[strip], validators=[
         Optional(), Length(max=120, message=_l("Instansi maksimal 120 karakter.")),
     ], description=_l("Untuk narasumber, misalnya BRIN atau BSKDN Kemendagri."))
-    position = StringField(_l("Jabatan"), filters=[_strip], validators=[
+    position = StringField(_l("Jabatan"), filters=[strip], validators=[
         Optional(), Length(max=120, message=_l("Jabatan maksimal 120 karakter.")),
     ])
-    phone = StringField(_l("Nomor telepon"), filters=[_strip], validators=[
+    phone = StringField(_l("Nomor telepon"), filters=[strip], validators=[
         Optional(), Length(max=40, message=_l("Nomor telepon maksimal 40 karakter.")),
         Regexp(r"^[0-9+()\-. ]+$", message=_l("Nomor telepon hanya boleh angka, spasi, +, -, dan tanda kurung.")),
     ])
@@ -177,7 +173,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     action = SelectField(_l("Tindakan"), validate_choice=False)
-    actor = StringField(_l("E-mail pelaku berisi"), filters=[_strip],
+    actor = StringField(_l("E-mail pelaku berisi"), filters=[strip],
                         validators=[Optional(), Length(max=254)])
     object_type = SelectField(_l("Jenis objek"), validate_choice=False)
     date_from = DateField(_l("Dari tanggal"), validators=[Optional()],

@@ -15,17 +15,12 @@ from clinic.auth.models import User
 from clinic.catalogue.services import current_cycle
 from clinic.dates import INDONESIAN_ZONES, TIMEZONE_CHOICES
 from clinic.extensions import db
-from clinic.form_fields import DateInput, int_or_none
+from clinic.form_fields import DateInput, VersionedForm, int_or_none, strip
 from clinic.reporting.innovation_forms import Choice, MultiChoice
-from clinic.form_fields import VersionedForm
 from clinic.reporting.models import Innovation
 
 REASON_MAX = 4000
 REPEAT_MAX = 12
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _max(n):
@@ -39,7 +34,7 @@ def _label(user):
 class SessionForm(VersionedForm):
     """Schedule a session (or a weekly series), or change one: times are local to ``timezone``."""
 
-    title = StringField(_l("Judul"), filters=[_strip], validators=[
+    title = StringField(_l("Judul"), filters=[strip], validators=[
         DataRequired(_l("Judul sesi wajib diisi.")), _max(200)])
     skpds = MultiChoice(_l("Perangkat Daerah"), coerce=int_or_none, validators=[
         DataRequired(_l("Pilih minimal satu Perangkat Daerah."))])
@@ -51,13 +46,13 @@ class SessionForm(VersionedForm):
     timezone = Choice(_l("Zona waktu"),
                       choices=[SelectChoice(key, f"{label} ({key})")
                                for key, label in INDONESIAN_ZONES.items()])
-    room = StringField(_l("Ruang"), filters=[_strip], validators=[Optional(), _max(120)],
+    room = StringField(_l("Ruang"), filters=[strip], validators=[Optional(), _max(120)],
                        description=_l("Ruang bernama diperiksa agar tidak dipakai dua sesi "
                                       "sekaligus."))
-    place = StringField(_l("Tempat"), filters=[_strip], validators=[Optional(), _max(255)])
-    online_url = StringField(_l("Tautan daring"), filters=[_strip],
+    place = StringField(_l("Tempat"), filters=[strip], validators=[Optional(), _max(255)])
+    online_url = StringField(_l("Tautan daring"), filters=[strip],
                              validators=[Optional(), _max(500)])
-    agenda = TextAreaField(_l("Agenda"), filters=[_strip], validators=[Optional(), _max(4000)])
+    agenda = TextAreaField(_l("Agenda"), filters=[strip], validators=[Optional(), _max(4000)])
     innovations = MultiChoice(_l("Inovasi yang dibahas"), coerce=int_or_none,
                               validators=[Optional()])
     repeat = Choice(_l("Pengulangan"), choices=[
@@ -154,6 +149,6 @@ def _session_data(session):
 
 
 class CancelForm(VersionedForm):
-    reason = TextAreaField(_l("Alasan pembatalan"), filters=[_strip], validators=[
+    reason = TextAreaField(_l("Alasan pembatalan"), filters=[strip], validators=[
         DataRequired(_l("Tuliskan alasan pembatalan; alasan ini dikirim kepada semua peserta.")),
         _max(REASON_MAX)])

@@ -6,13 +6,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from clinic.coaching.attendance import STATUS_LABELS, row_key
-from clinic.form_fields import VersionedForm, int_or_none
+from clinic.form_fields import VersionedForm, int_or_none, strip
 
 NOTES_MAX = 50000
 FINDING_MAX = 2000
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class AttendanceForm(FlaskForm):
@@ -44,10 +41,10 @@ def attendance_form(rows, **kwargs):
 
 
 class ParticipantForm(FlaskForm):
-    name = StringField(_l("Nama"), filters=[_strip], validators=[
+    name = StringField(_l("Nama"), filters=[strip], validators=[
         DataRequired(_l("Tuliskan nama peserta.")),
         Length(max=120, message=_l("Nama maksimal %(max)s karakter.", max=120))])
-    position = StringField(_l("Jabatan / instansi"), filters=[_strip], validators=[
+    position = StringField(_l("Jabatan / instansi"), filters=[strip], validators=[
         Optional(), Length(max=120, message=_l("Jabatan maksimal %(max)s karakter.", max=120))])
     nip = StringField(_l("NIP (bila ada)"), filters=[lambda v: v.replace(" ", "") if v else v],
                       validators=[Optional(), Regexp(r"^\d{18}$", message=_l(
@@ -75,7 +72,7 @@ class NotesForm(VersionedForm):
 
 
 class FindingForm(FlaskForm):
-    text = TextAreaField(_l("Temuan"), filters=[_strip], validators=[
+    text = TextAreaField(_l("Temuan"), filters=[strip], validators=[
         DataRequired(_l("Tuliskan temuannya.")),
         Length(max=FINDING_MAX, message=_l("Temuan maksimal %(max)s karakter.",
                                            max=FINDING_MAX))])

@@ -12,14 +12,9 @@ from clinic.followups.models import TaskPriority
 from clinic.followups.labels import PRIORITY_LABELS, STATUS_LABELS
 from clinic.followups.services import TITLE_MAX, active_contacts
 from clinic.followups.sources import session_rules
-from clinic.form_fields import DateInput, VersionedForm, int_or_none
+from clinic.form_fields import DateInput, VersionedForm, int_or_none, strip
 
 TEXT_MAX = 4000
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 
 class TaskForm(VersionedForm):
@@ -28,10 +23,10 @@ class TaskForm(VersionedForm):
     skpd_id = SelectField(_l("Perangkat Daerah"), coerce=int_or_none,
                           validators=[DataRequired(_l("Pilih Perangkat Daerah."))],
                           invalid_choice_message=_l("Pilih Perangkat Daerah dari daftar."))
-    title = StringField(_l("Judul"), filters=[_strip], validators=[
+    title = StringField(_l("Judul"), filters=[strip], validators=[
         DataRequired(_l("Judul tindak lanjut wajib diisi.")),
         Length(max=TITLE_MAX, message=_l("Judul maksimal %(max)s karakter.", max=TITLE_MAX))])
-    description = TextAreaField(_l("Uraian"), filters=[_strip], validators=[
+    description = TextAreaField(_l("Uraian"), filters=[strip], validators=[
         Optional(), Length(max=TEXT_MAX, message=_l("Uraian maksimal %(max)s karakter.",
                                                     max=TEXT_MAX))])
     # The validate_* methods below check these choices, with messages that say which to pick.
@@ -87,7 +82,7 @@ class StatusForm(VersionedForm):
     """A status update: a new status (or none for a comment only), a comment, an attachment."""
 
     status = SelectField(_l("Status baru"), validate_choice=False, validators=[Optional()])
-    comment = TextAreaField(_l("Komentar"), filters=[_strip], validators=[
+    comment = TextAreaField(_l("Komentar"), filters=[strip], validators=[
         Optional(), Length(max=TEXT_MAX, message=_l("Komentar maksimal %(max)s karakter.",
                                                     max=TEXT_MAX))])
     attachment = FileField(_l("Lampiran (PDF, JPG, atau PNG)"))
@@ -102,12 +97,12 @@ class StatusForm(VersionedForm):
 class ReasonForm(VersionedForm):
     """Close (optional note), cancel or reopen (reason required)."""
 
-    reason = TextAreaField(_l("Alasan"), filters=[_strip], validators=[
+    reason = TextAreaField(_l("Alasan"), filters=[strip], validators=[
         DataRequired(_l("Tuliskan alasannya.")),
         Length(max=TEXT_MAX, message=_l("Alasan maksimal %(max)s karakter.", max=TEXT_MAX))])
 
 
 class CloseForm(VersionedForm):
-    comment = TextAreaField(_l("Catatan penutupan"), filters=[_strip], validators=[
+    comment = TextAreaField(_l("Catatan penutupan"), filters=[strip], validators=[
         Optional(), Length(max=TEXT_MAX, message=_l("Catatan maksimal %(max)s karakter.",
                                                     max=TEXT_MAX))])
