@@ -15,21 +15,16 @@ from clinic.main import bp
 from clinic.main.todo import todo_for_contact
 from clinic.outbox.queries import outbox_backlog
 from clinic.reminders.lock import DEFAULT_HEARTBEAT, lock_status
-from clinic.web import safe_next
+from clinic.web import actor, safe_next
 
 
 @bp.route("/")
 @login_required
 def index():
-    user = current_user._get_current_object()
+    user = actor()
     cycle = current_cycle()
     if user.is_bappeda:
-        stats = {
-            "skpds": db.session.scalar(select(func.count()).select_from(Skpd).where(Skpd.is_active)),
-            "users": db.session.scalar(select(func.count()).select_from(User).where(User.is_active)),
-            "outbox": outbox_backlog(),
-        }
-        return render_template("main/home_staff.html", cycle=cycle, stats=stats,
+        return render_template("main/home_staff.html", cycle=cycle, stats=_staff_stats(),
                                week=upcoming_sessions(user, utcnow(), 7), **_clock())
     if user.is_contact:
         skpd = db.session.scalars(scope(select(Skpd), Skpd, user)).first()
@@ -39,6 +34,14 @@ def index():
     return render_template("main/home_trainer.html", cycle=cycle,
                            upcoming=upcoming_sessions(user, now, 14, own_only=True),
                            unsigned=unsigned_past_sessions(user, now), **_clock())
+
+
+def _staff_stats():
+    """The staff home page's counts: active work units and accounts, the outbox backlog."""
+    def active(model):
+        return db.session.scalar(select(func.count()).select_from(model).where(model.is_active))
+
+    return {"skpds": active(Skpd), "users": active(User), "outbox": outbox_backlog()}
 
 
 def _clock():
@@ -68,13 +71,7 @@ def healthz():
     reported ("state": "stale" / "never") but keeps 200: the web application still works and
     mail waits in the outbox, so monitoring alerts on the state, not on the status code.
     """
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means the database is unreachable
-        db.session.rollback()
-        current_app.logger.warning("healthz: database unreachable: %s", exc)
-        database = "unreachable"
+    database = _database_state()
     body = {"status": "ok" if database == "ok" else "error", "database": database}
     if database == "ok":
         scheduler = lock_status(db.session, utcnow(), current_app.config.get(
@@ -85,3 +82,14 @@ def healthz():
             del scheduler["holder"]
         body["scheduler"] = scheduler
     return body, 200 if database == "ok" else 503
+
+
+def _database_state():
+    """"ok" when the database answers, else "unreachable" (and a warning in the log)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means the database is unreachable
+        db.session.rollback()
+        current_app.logger.warning("healthz: database unreachable: %s", exc)
+        return "unreachable"

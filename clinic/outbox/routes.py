@@ -1,7 +1,6 @@
 """The outbox page: every e-mail the application would send, readable by staff."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from clinic.access import roles_required
 from clinic.extensions import db
@@ -10,7 +9,7 @@ from clinic.outbox import bp, queries, services
 from clinic.outbox.delivery import smtp_configured
 from clinic.outbox.models import Notification, OutboxStatus
 from clinic.secret_links import describe_secret_links
-from clinic.web import paginate
+from clinic.web import actor, paginate
 
 
 @bp.route("/")
@@ -36,7 +35,7 @@ def _shown(text):
 def message(notification_id):
     row = db.session.get(Notification, notification_id) or abort(404)
     return render_template("outbox/message.html", row=row, body_text=_shown(row.body_text),
-                           may_change=services.may_change(row, current_user))
+                           may_change=services.may_change(row, actor()))
 
 
 @bp.route("/<int:notification_id>/html")
@@ -59,12 +58,12 @@ def _change(notification_id, statuses, change, refused, done):
     A row in another status is left as it is, with a warning (the page may be older than it).
     """
     row = db.session.get(Notification, notification_id) or abort(404)
-    if not services.may_change(row, current_user):
+    if not services.may_change(row, actor()):
         abort(403)
     if row.status not in statuses:
         flash(refused, "warning")
     else:
-        change(row, current_user, client_ip())
+        change(row, actor(), client_ip())
         db.session.commit()
         flash(done, "success")
     return redirect(url_for("outbox.message", notification_id=row.id))
