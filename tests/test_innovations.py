@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select, update
 from clinic.audit import AuditEvent
 from clinic.catalogue.services import load_catalogue
 from clinic.extensions import db
-from clinic.reporting import services
+from clinic.reporting import queries
 from clinic.reporting.models import Innovation, InnovationDocument, ItemStatus
 from clinic.reporting.services import (
     add_link, create_innovation, save_item, submit_item, verify_item,
@@ -270,8 +270,8 @@ def test_list_figures_match_the_scoring_service(client, auth, cycle, innovation,
           codes_submitted=("SID-18",), codes_draft=("SID-19",))
     save_item(next(i for i in innovation.items if i.indicator.code == "SID-20"), 3, None, contact)
     db.session.commit()
-    figures = services.innovation_figures([innovation.id])[innovation.id]
-    summary = services.innovation_summary(innovation)
+    figures = queries.innovation_figures([innovation.id])[innovation.id]
+    summary = queries.innovation_summary(innovation)
     assert (figures.total, figures.with_evidence, figures.submitted, figures.verified) == (
         20, 4, 1, 2)
     assert figures.claimed_points == summary["claimed_points"] > figures.verified_points

@@ -10,10 +10,10 @@ from clinic.catalogue.services import load_catalogue
 from clinic.extensions import db
 from clinic.reporting import projection
 from clinic.reporting.models import Evidence, ItemStatus, ReportItem
+from clinic.reporting.queries import profile_problems
 from clinic.reporting.services import (
     ConflictError, ReportingError, add_link, create_innovation, ensure_spd_items,
-    profile_problems, remove_evidence, resubmit_innovation, return_item, save_item, submit_item,
-    verify_item,
+    remove_evidence, resubmit_innovation, return_item, save_item, submit_item, verify_item,
 )
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "data" / "catalogue"

@@ -142,19 +142,6 @@ def edit(task_id):
     return render_template("followups/form.html", form=form, task=task)
 
 
-def _store(storage):
-    """Check and store an optional attachment; return (Checked, stored_name) or None."""
-    if storage is None or not getattr(storage, "filename", ""):
-        return None
-    with uploads.inspect_upload(storage, accept=ATTACHMENT_KINDS) as checked:
-        return checked, uploads.store(checked, current_app.config["UPLOAD_FOLDER"])
-
-
-def _discard(stored):
-    if stored is not None:
-        uploads.remove_stored(stored[1], current_app.config["UPLOAD_FOLDER"])
-
-
 @bp.route("/<int:task_id>/status", methods=["POST"])
 @login_required
 def update_status(task_id):
@@ -162,17 +149,17 @@ def update_status(task_id):
     form = StatusForm(moves=access.status_moves(task, user), current=task.status)
     if not form.validate():
         return render_detail(task, status_form=form, status=400)
-    stored = None
     try:
-        stored = _store(form.attachment.data)
-        services.change_status(task, form.status.data or None, user, comment=form.comment.data,
-                               attachment=stored, expected_version=form.expected_version)
+        with uploads.Staged() as staged:
+            attachment = staged.store_one(form.attachment.data, ATTACHMENT_KINDS)
+            services.change_status(task, form.status.data or None, user,
+                                   comment=form.comment.data, attachment=attachment,
+                                   expected_version=form.expected_version)
+            db.session.commit()
     except (uploads.UploadRejected, services.TaskError) as exc:
-        _discard(stored)
         # Whatever refused the update, the message goes under the status the user chose.
         refuse(form, services.TaskError(exc.message, field="status"))
         return render_detail(db.session.get(FollowUpTask, task_id), status_form=form, status=400)
-    db.session.commit()
     flash(_("Tindak lanjut diperbarui."), "success")
     return redirect(url_for(".detail", task_id=task.id))
 

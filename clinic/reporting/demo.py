@@ -219,7 +219,7 @@ def _profiles(rng, cycle, skpds, contacts_by_skpd, staff, scale):
             probe = Innovation(**{k: fields.get(k) for k in
                                   ("implemented_on", "developed_on", "development_note")})
             profiles.append(Profile(skpd, contacts_by_skpd.get(skpd.id) or staff, name, main,
-                                    related, fields, services.in_age_window(probe, cycle)))
+                                    related, fields, scoring.in_age_window(probe, cycle)))
     return profiles
 
 

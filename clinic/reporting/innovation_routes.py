@@ -1,8 +1,7 @@
 """Views of the reporting blueprint: innovations, "submit again" and profile documents."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,18 +14,16 @@ from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int
-from clinic.reporting import bp, services
+from clinic.reporting import bp, queries, services
 from clinic.reporting.innovation_forms import (
     COMPLETENESS, DOCUMENT_LABELS, FORM_LABELS, INITIATOR_LABELS, STAGE_LABELS, STATUS_LABELS,
     DocumentForm, InnovationForm, ResubmitForm,
 )
 from clinic.reporting.models import STAGES, Innovation, InnovationDocument
-from clinic.web import paginate
+from clinic.web import actor, paginate, refuse
 
 EDITORS = (Role.ADMIN, Role.STAFF, Role.CONTACT)
 DOCUMENT_TYPES = ("pdf", "png", "jpeg", "docx", "xlsx")
-CONFLICT = _l("Data ini telah diubah oleh pengguna lain sejak Anda membukanya. Perubahan Anda "
-              "belum disimpan: periksa versi terbaru di bawah, lalu simpan kembali.")
 
 
 @bp.context_processor
@@ -34,10 +31,6 @@ def innovation_labels():
     return {"stage_labels": STAGE_LABELS, "initiator_labels": INITIATOR_LABELS,
             "form_labels": FORM_LABELS, "document_labels": DOCUMENT_LABELS,
             "status_labels": STATUS_LABELS}
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _folder():
@@ -60,7 +53,7 @@ def _list_filters(user):
 @bp.route("/innovations/", methods=["GET"])
 @login_required
 def innovation_list():
-    user = _actor()
+    user = actor()
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
     year = request.args.get("cycle", type=bounded_int)
     current = next((c for c in cycles if c.is_current), cycles[0] if cycles else None)
@@ -68,10 +61,10 @@ def innovation_list():
     filters = _list_filters(user)
     page = figures = problems = None
     if cycle is not None:
-        stmt = scope(services.innovation_list_stmt(cycle, **filters), Innovation, user)
+        stmt = scope(queries.innovation_list_stmt(cycle, **filters), Innovation, user)
         page = paginate(stmt)
-        figures = services.innovation_figures([inn.id for inn in page.items])
-        problems = {inn.id: len(services.profile_problems(inn, cycle)) for inn in page.items}
+        figures = queries.innovation_figures([inn.id for inn in page.items])
+        problems = {inn.id: len(queries.profile_problems(inn, cycle)) for inn in page.items}
     skpds = (db.session.scalars(select(Skpd).order_by(Skpd.code)).all()
              if user.role in Role.BAPPEDA else [])
     return render_template(
@@ -83,7 +76,7 @@ def innovation_list():
 @bp.route("/innovations/new", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def innovation_create():
-    user, cycle = _actor(), current_cycle()
+    user, cycle = actor(), current_cycle()
     choose_skpd = user.role in Role.BAPPEDA
     form = InnovationForm(choose_skpd=choose_skpd,
                           design_min_words=cycle.design_min_words if cycle else 300)
@@ -106,26 +99,26 @@ def innovation_create():
 @bp.route("/innovations/<int:innovation_id>", methods=["GET"])
 @login_required
 def innovation_detail(innovation_id):
-    innovation = get_scoped_or_404(Innovation, innovation_id, _actor())
+    innovation = get_scoped_or_404(Innovation, innovation_id, actor())
     return _render_detail(innovation, DocumentForm())
 
 
 def _render_detail(innovation, document_form):
-    user, cycle, current = _actor(), innovation.cycle, current_cycle()
-    refusal = services.resubmit_refusal(innovation, current)
+    user, cycle, current = actor(), innovation.cycle, current_cycle()
+    refusal = queries.resubmit_refusal(innovation, current)
     return render_template(
         "reporting/innovation_detail.html", innovation=innovation, cycle=cycle,
-        summary=services.innovation_summary(innovation),
-        problems=[str(p) for p in services.profile_problems(innovation, cycle)],
+        summary=queries.innovation_summary(innovation),
+        problems=[str(p) for p in queries.profile_problems(innovation, cycle)],
         document_form=document_form, can_edit=user.role in EDITORS,
         can_resubmit=user.role in EDITORS and refusal is None, current=current,
-        copy=services.resubmitted_copy(innovation, current) if current else None)
+        copy=queries.resubmitted_copy(innovation, current) if current else None)
 
 
 @bp.route("/innovations/<int:innovation_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def innovation_edit(innovation_id):
-    user = _actor()
+    user = actor()
     innovation = get_scoped_or_404(Innovation, innovation_id, user)
     form = InnovationForm(design_min_words=innovation.cycle.design_min_words,
                           saved_urusan=innovation.urusan)
@@ -138,9 +131,8 @@ def innovation_edit(innovation_id):
                                                  expected_version=form.expected_version(),
                                                  ip=client_ip())
             db.session.commit()
-        except (services.ConflictError, StaleDataError):
-            db.session.rollback()
-            form.form_errors.append(str(CONFLICT))
+        except (services.ConflictError, StaleDataError) as exc:
+            refuse(form, services.as_refusal(exc))
             # The user's input stays in the form; the next save knowingly replaces this version.
             form.version_id.data = innovation.version_id
             saved = form.differences(innovation)
@@ -155,10 +147,10 @@ def innovation_edit(innovation_id):
 @bp.route("/innovations/<int:innovation_id>/resubmit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def innovation_resubmit(innovation_id):
-    user = _actor()
+    user = actor()
     previous = get_scoped_or_404(Innovation, innovation_id, user)
     cycle = current_cycle()
-    refusal = services.resubmit_refusal(previous, cycle)
+    refusal = queries.resubmit_refusal(previous, cycle)
     if refusal:
         flash(str(refusal), "warning")
         return redirect(url_for("reporting.innovation_detail", innovation_id=previous.id))
@@ -168,8 +160,7 @@ def innovation_resubmit(innovation_id):
             innovation = services.submit_again(previous, cycle, form.development_note.data, user,
                                                ip=client_ip())
         except services.ReportingError as exc:
-            db.session.rollback()
-            form.development_note.errors.append(str(exc))
+            refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Inovasi diajukan ulang pada siklus %(year)s. Perbarui profil dan butir "
@@ -191,24 +182,19 @@ def _document_or_404(innovation, document_id):
 @bp.route("/innovations/<int:innovation_id>/documents", methods=["POST"])
 @roles_required(*EDITORS)
 def document_upload(innovation_id):
-    user = _actor()
+    user = actor()
     innovation = get_scoped_or_404(Innovation, innovation_id, user)
     form = DocumentForm()
     if form.validate_on_submit():
         try:
-            with uploads.inspect_upload(form.file.data, accept=DOCUMENT_TYPES) as checked:
-                stored = uploads.store(checked, _folder())
-        except uploads.UploadRejected as exc:
-            form.file.errors.append(str(exc.message))
-        else:
-            try:
+            with uploads.Staged() as staged:
+                checked, stored = staged.store_one(form.file.data, DOCUMENT_TYPES, field="file")
                 services.add_document(innovation, form.kind.data, checked, stored, user,
                                       ip=client_ip())
                 db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                uploads.remove_stored(stored, _folder())
-                raise
+        except uploads.UploadRejected as exc:
+            refuse(form, exc)
+        else:
             flash(_("Dokumen %(name)s terunggah.", name=checked.original_name), "success")
             return redirect(url_for("reporting.innovation_detail", innovation_id=innovation.id,
                                     _anchor="dokumen"))
@@ -218,7 +204,7 @@ def document_upload(innovation_id):
 @bp.route("/innovations/<int:innovation_id>/documents/<int:document_id>", methods=["GET"])
 @login_required
 def document_download(innovation_id, document_id):
-    innovation = get_scoped_or_404(Innovation, innovation_id, _actor())
+    innovation = get_scoped_or_404(Innovation, innovation_id, actor())
     document = _document_or_404(innovation, document_id)
     return uploads.send_stored(document.stored_name, _folder(), document.original_name,
                                document.content_type)
@@ -228,7 +214,7 @@ def document_download(innovation_id, document_id):
           methods=["POST"])
 @roles_required(*EDITORS)
 def document_remove(innovation_id, document_id):
-    user = _actor()
+    user = actor()
     innovation = get_scoped_or_404(Innovation, innovation_id, user)
     document = _document_or_404(innovation, document_id)
     name = document.original_name

@@ -1,25 +1,20 @@
 """Item pages: the indicator, the chosen level and note, evidence files and links, submission."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic import audit, uploads
 from clinic.access import get_scoped_or_404
 from clinic.auth.models import Role
+from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.reporting import bp, services
 from clinic.reporting.item_forms import ItemForm, ReturnForm, VerifyForm
 from clinic.reporting.models import Evidence, ReportItem
-
-DOCUMENT_KINDS = ("pdf", "png", "jpeg", "docx", "xlsx")
-VIDEO_KINDS = ("mp4",)
-
-
-def actor():
-    return current_user._get_current_object()
+from clinic.web import actor, refuse
 
 
 def can_edit(user, item):
@@ -51,116 +46,23 @@ def render_item(item, form=None, return_form=None, conflict=False):
         return_form=return_form, verify_form=VerifyForm(formdata=None, version=item.version_id),
         current=item.current_evidence, replaced=replaced, conflict=conflict,
         can_edit=can_edit(user, item), can_review=user.role in Role.BAPPEDA,
-        accept=",".join(ext for kind in accept_kinds(item) for ext in (
+        accept=",".join(ext for kind in services.accept_kinds(item) for ext in (
             uploads.KINDS[kind].extension, *uploads.KINDS[kind].other_extensions)),
         limits=upload_limits(item),
     )
 
 
-def accept_kinds(item):
-    return DOCUMENT_KINDS + (VIDEO_KINDS if item.indicator.accepts_link else ())
-
-
 def upload_limits(item):
     """Per-file limits shown on the page (uploads.inspect_upload applies the same ones)."""
     config = current_app.config
-    limits = {"document": config.get(uploads.KINDS["pdf"].limit_key, uploads.KINDS["pdf"].default_limit)}
+    document = uploads.KINDS["pdf"]
+    limits = {"document": config.get(document.limit_key, document.default_limit)}
     if item.indicator.accepts_link:
         video = uploads.KINDS["mp4"]
         # No file can be larger than the whole request may be.
         limits["video"] = min(config.get(video.limit_key, video.default_limit),
                               config["MAX_CONTENT_LENGTH"] or video.default_limit)
     return limits
-
-
-def inspect_files(item, files):
-    """Check every chosen file by content and size; UploadRejected names the first bad one."""
-    checked = []
-    try:
-        for storage in files or []:
-            checked.append(uploads.inspect_upload(storage, accept=accept_kinds(item)))
-    except uploads.UploadRejected:
-        close(checked)
-        raise
-    return checked
-
-
-def close(checked):
-    for one in checked:
-        one.close()
-
-
-def store_files(checked):
-    """Write the checked files under generated names; on a failure remove those written."""
-    folder = current_app.config["UPLOAD_FOLDER"]
-    stored = []
-    try:
-        for one in checked:
-            stored.append((one, uploads.store(one, folder)))
-    except Exception:
-        discard(name for _one, name in stored)
-        raise
-    finally:
-        close(checked)
-    return stored
-
-
-def discard(stored_names):
-    folder = current_app.config["UPLOAD_FOLDER"]
-    for name in stored_names:
-        uploads.remove_stored(name, folder)
-
-
-def apply_form(item, form, need=None, submit=False):
-    """Save what the item form carries; return the flash message, or None with the errors set.
-
-    Nothing is written unless everything succeeds: files are checked before any change, and
-    stored files are removed again when the transaction does not commit.
-    """
-    if not form.validate():
-        return None
-    try:
-        link = uploads.validate_link(form.url.data) if form.url.data else None
-    except uploads.UploadRejected as exc:
-        form.url.errors = [*form.url.errors, str(exc.message)]
-        return None
-    if need == "link" and not link:
-        form.url.errors = [*form.url.errors, _("Tuliskan alamat tautan, misalnya "
-                                               "https://www.youtube.com/watch?v=...")]
-        return None
-    try:
-        checked = inspect_files(item, form.files.data)
-    except uploads.UploadRejected as exc:
-        form.files.errors = [*form.files.errors, str(exc.message)]
-        return None
-    if need == "file" and not checked:
-        form.files.errors = [*form.files.errors, _("Pilih minimal satu berkas untuk diunggah.")]
-        return None
-    user, ip = actor(), client_ip()
-    stored = store_files(checked)
-    try:
-        changed = services.save_item(item, form.level.data, form.note.data, user,
-                                     expected_version=form.expected_version)
-        services.attach_files(item, stored, user, replace=form.replace.data, ip=ip)
-        if link:
-            evidence = services.add_link(item, link, user)
-            audit.record("evidence_link_added", actor=user, obj=evidence, summary=link, ip=ip)
-        if submit:
-            services.submit_item(item, user)
-        db.session.commit()
-    except (services.ReportingError, StaleDataError) as exc:
-        db.session.rollback()
-        discard(name for _one, name in stored)
-        form.conflict = isinstance(exc, (services.ConflictError, StaleDataError))
-        form.form_errors.append(str(exc) if isinstance(exc, services.ReportingError) else _(
-            "Butir ini baru saja diubah oleh pengguna lain. Perubahan Anda belum disimpan: "
-            "periksa versi terbaru, lalu simpan kembali."))
-        return None
-    except BaseException:
-        db.session.rollback()
-        discard(name for _one, name in stored)
-        raise
-    return _done_message(changed, stored, link, submit)
 
 
 def _done_message(changed, stored, link, submit):
@@ -177,12 +79,26 @@ def _done_message(changed, stored, link, submit):
 
 
 def _handle(item_id, need=None, submit=False):
+    """Save what the item form carries; nothing is written (no file kept) unless all succeeds."""
     item = load_item(item_id, edit=True)
     form = ItemForm(item=item)
-    message = apply_form(item, form, need=need, submit=submit)
-    if message:
-        flash(message, "success")
-        return redirect(url_for("reporting.item_detail", item_id=item.id))
+    if form.validate():
+        try:
+            with uploads.Staged() as staged:
+                done = services.attach_evidence(
+                    item, staged, actor(), level=form.level.data, note=form.note.data,
+                    files=form.files.data, url=form.url.data, replace=form.replace.data,
+                    need=need, submit=submit, expected_version=form.expected_version,
+                    ip=client_ip())
+                db.session.commit()
+        except (DomainError, StaleDataError) as exc:
+            form.conflict = isinstance(exc, (services.ConflictError, StaleDataError))
+            refuse(form, services.as_refusal(exc, _(
+                "Butir ini baru saja diubah oleh pengguna lain. Perubahan Anda belum disimpan: "
+                "periksa versi terbaru, lalu simpan kembali.")))
+        else:
+            flash(_done_message(*done, submit), "success")
+            return redirect(url_for("reporting.item_detail", item_id=item.id))
     return render_item(item, form=form, conflict=form.conflict)
 
 
@@ -243,12 +159,11 @@ def evidence_remove(item_id, evidence_id):
                  summary=evidence.original_name or evidence.url)
     try:
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Butir ini baru saja diubah oleh pengguna lain. Periksa lagi, lalu ulangi."),
-              "warning")
+    except StaleDataError as exc:
+        refuse(None, services.as_refusal(exc, _("Butir ini baru saja diubah oleh pengguna lain. "
+                                                "Periksa lagi, lalu ulangi.")), "warning")
     else:
         if stored_name:
-            discard([stored_name])
+            uploads.remove_stored(stored_name, current_app.config["UPLOAD_FOLDER"])
         flash(_("Data pendukung dihapus."), "success")
     return redirect(url_for("reporting.item_detail", item_id=item.id))

@@ -1,4 +1,4 @@
-"""Review of reporting items: the staff queue, verify and return (with the contacts' e-mail), SPD rows.
+"""Review of reporting items: the staff queue, verify and return (the contacts' e-mail), SPD rows.
 
 Like the services, these functions add and flush; the caller commits.
 """
@@ -12,6 +12,7 @@ from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
 from clinic.catalogue.models import Indicator
 from clinic.email import absolute_url
+from clinic.errors import check_version
 from clinic.extensions import db
 from clinic.outbox.services import send_email
 from clinic.reporting import services
@@ -92,7 +93,7 @@ def spd_items(user, cycle):
 
 
 def verify(item, actor, expected_version=None, ip=None):
-    services.check_version(item, expected_version)
+    check_version(item, expected_version, services.CONFLICT, services.ConflictError)
     services.verify_item(item, actor)
     audit.record("item_verified", actor=actor, obj=item, summary=item.indicator.code, ip=ip)
     item_verified.send(item, actor=actor)
@@ -100,7 +101,7 @@ def verify(item, actor, expected_version=None, ip=None):
 
 def return_with_reason(item, reason, actor, expected_version=None, ip=None):
     """Return an item and tell each active contact of its SKPD why, with a link to the item."""
-    services.check_version(item, expected_version)
+    check_version(item, expected_version, services.CONFLICT, services.ConflictError)
     services.return_item(item, reason, actor)
     audit.record("item_returned", actor=actor, obj=item, summary=item.indicator.code,
                  changes={"reason": [None, item.return_reason]}, ip=ip)

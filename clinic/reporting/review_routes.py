@@ -13,9 +13,10 @@ from clinic.i18n import client_ip
 from clinic.ids import bounded_int, parse_id
 from clinic.reporting import bp, review, services
 from clinic.reporting.item_forms import ReturnForm, SpdAssignForm, VerifyForm, active_skpds
-from clinic.reporting.item_routes import actor, render_item
+from clinic.reporting.item_routes import render_item
 from clinic.reporting.models import ItemStatus, ReportItem
-from clinic.web import paginate, safe_next
+from clinic.web import actor, paginate, refuse, safe_next
+
 
 def conflict_message():
     return _("Butir ini baru saja diubah oleh pengguna lain. Periksa versi terbaru, lalu ulangi.")
@@ -52,9 +53,7 @@ def item_verify(item_id):
         review.verify(item, actor(), form.expected_version, ip=client_ip())
         db.session.commit()
     except (services.ReportingError, StaleDataError) as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, services.ReportingError) else conflict_message(),
-              "warning")
+        refuse(None, services.as_refusal(exc, conflict_message()), "warning")
     else:
         flash(_("Butir diverifikasi dan kini dihitung dalam Skor Terverifikasi."), "success")
     return redirect(url_for("reporting.item_detail", item_id=item.id))
@@ -70,17 +69,11 @@ def item_return(item_id):
             notified = review.return_with_reason(item, form.reason.data, actor(),
                                                  form.expected_version, ip=client_ip())
             db.session.commit()
-        except services.ConflictError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
+        except (services.ConflictError, StaleDataError) as exc:
+            refuse(form, services.as_refusal(exc, conflict_message()))
             form.version.data = item.version_id  # the reason stays; sending again is deliberate
-        except StaleDataError:
-            db.session.rollback()
-            form.form_errors.append(conflict_message())
-            form.version.data = item.version_id
         except services.ReportingError as exc:
-            db.session.rollback()
-            flash(str(exc), "warning")  # not in review: nothing to keep
+            refuse(None, exc, "warning")  # not in review: nothing to keep
             return redirect(url_for("reporting.item_detail", item_id=item.id))
         else:
             flash(_("Butir dikembalikan untuk diperbaiki.") + " " + (ngettext(
@@ -104,16 +97,16 @@ def review_bulk_verify():
     verified, skipped = review.bulk_verify(items, actor(), ip=client_ip())
     try:
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(conflict_message(), "warning")
+    except StaleDataError as exc:
+        refuse(None, services.as_refusal(exc, conflict_message()), "warning")
         return redirect(back)
     flash(ngettext("%(num)s butir diverifikasi.", "%(num)s butir diverifikasi.", len(verified)),
           "success" if verified else "warning")
     if skipped or len(items) < len(ids):
         names = ", ".join(skipped_label(i) for i in skipped[:10])
-        flash(_("%(n)s butir dilewati karena statusnya bukan Diajukan atau tidak ditemukan%(names)s.",
-                n=len(ids) - len(verified), names=f": {names}" if names else ""), "warning")
+        flash(_("%(n)s butir dilewati karena statusnya bukan Diajukan atau tidak "
+                "ditemukan%(names)s.", n=len(ids) - len(verified),
+                names=f": {names}" if names else ""), "warning")
     return redirect(back)
 
 
@@ -152,9 +145,7 @@ def spd_assign(item_id):
         services.assign_spd_item(item, skpd, actor(), ip=client_ip())
         db.session.commit()
     except (services.ReportingError, StaleDataError) as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, services.ReportingError) else conflict_message(),
-              "warning")
+        refuse(None, services.as_refusal(exc, conflict_message()), "warning")
     else:
         flash(_("Butir %(code)s kini diisi oleh %(owner)s.", code=item.indicator.code,
                 owner=skpd.name if skpd else _("Bappeda")), "success")

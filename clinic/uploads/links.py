@@ -31,7 +31,8 @@ def _normal_link(url):
     if len(url) > LINK_MAX:
         raise too_long
     invalid = UploadRejected(_l("Tautan ditolak: alamat tidak valid. Salin alamat lengkap dari "
-                                "bilah alamat peramban, misalnya https://www.youtube.com/watch?v=…"))
+                                "bilah alamat peramban, misalnya "
+                                "https://www.youtube.com/watch?v=…"))
     # Browsers read "\" as "/" and drop control characters: the link could lead elsewhere.
     if "\\" in url or any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in url):
         raise invalid

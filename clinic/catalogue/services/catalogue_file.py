@@ -86,8 +86,8 @@ def _apply_cycle(cycle, spec, changes):
         if key in spec:
             set_changed(cycle, key, spec[key], changes, f"cycle.{key}")
     if "basic_service_urusan" in spec:
-        set_changed(cycle, "basic_service_urusan", list(spec["basic_service_urusan"] or []), changes,
-             "cycle.basic_service_urusan")
+        set_changed(cycle, "basic_service_urusan", list(spec["basic_service_urusan"] or []),
+                    changes, "cycle.basic_service_urusan")
     for key in ("count_points", "index_max"):
         if key in spec:
             set_changed(cycle, key, parse_decimal(spec[key]), changes, f"cycle.{key}")

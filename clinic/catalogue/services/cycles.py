@@ -133,7 +133,8 @@ def replace_bands(cycle, bands, changes):
     db.session.flush()
     for name, floor in new:
         cycle.bands.append(PredicateBand(name=name, floor=floor))
-    changes["bands"] = [[[n, audit_value(f)] for n, f in old], [[n, audit_value(f)] for n, f in new]]
+    changes["bands"] = [[[n, audit_value(f)] for n, f in old],
+                        [[n, audit_value(f)] for n, f in new]]
 
 
 def update_cycle(cycle, values, bands, actor=None, ip=None):
