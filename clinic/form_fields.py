@@ -1,14 +1,18 @@
 """Form fields and coercions shared by the features' forms."""
-from datetime import date
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField
+from wtforms import (DateField, HiddenField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
 from clinic.ids import parse_id
 
 BAD_DATE = _l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
+REQUIRED = _l("Wajib diisi.")
+CHOOSE_FROM_LIST = _l("Pilih salah satu pilihan yang tersedia.")
 
 
 def strip(value):
@@ -62,3 +66,108 @@ class VersionedForm(FlaskForm):
     def expected_version(self):
         # Tampered or garbled (-1): treat it as someone else's change.
         return int_or_none(self.version.data)
+
+
+class BoundedInput(StringField):
+    """A number typed as text, required or not, between two bounds; subclasses read it."""
+
+    def __init__(self, label=None, validators=None, required=True, minimum=0, maximum=100000,
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required, self.minimum, self.maximum = required, minimum, maximum
+        self.flags.required = required
+
+    def problem(self, value):
+        """Why ``value`` cannot be taken (None when it can)."""
+        raise NotImplementedError
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            if self.required:
+                raise StopValidation(REQUIRED)
+            return
+        problem = self.problem(self.data)
+        if problem:
+            raise StopValidation(problem)
+
+
+class IntInput(BoundedInput):
+    """A whole number between two bounds, with messages in the user's language."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            if not text.lstrip("-").isdigit() or len(text) > 12:
+                raise ValueError(_l("Isi dengan bilangan bulat."))
+            self.data = int(text)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def problem(self, value):
+        if not self.minimum <= value <= self.maximum:
+            return _l("Harus antara %(min)s dan %(max)s.", min=self.minimum, max=self.maximum)
+        return None
+
+
+class ClockInput(StringField):
+    """A time of day typed as 08:00 or 08.00."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            hours, sep, minutes = text.replace(".", ":").partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and sep and len(minutes) == 2
+                    and int(hours) < 24 and int(minutes) < 60):
+                raise ValueError(_l("Isi jam dengan format 08:00."))
+            self.data = time(int(hours), int(minutes))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation(REQUIRED)
+
+
+class LinesField(TextAreaField):
+    """A list of texts, one per line."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0] if valuelist else ""
+        self.data = [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _value(self):
+        return "\n".join(self.data or [])
+
+
+class Choice(SelectField):
+    """A select whose refusal speaks the user's language."""
+
+    def pre_validate(self, form):
+        values = _values(self.choices)
+        if self.data in (None, "") and "" in values:
+            return  # nothing chosen: the field's own validator says what to do
+        if self.data not in values:
+            raise StopValidation(CHOOSE_FROM_LIST)
+
+
+class MultiChoice(SelectMultipleField):
+    """A multiple select whose refusal speaks the user's language."""
+
+    def pre_validate(self, form):
+        allowed = _values(self.choices)
+        if any(value not in allowed for value in self.data or ()):
+            raise StopValidation(CHOOSE_FROM_LIST)
+
+
+def _values(choices):
+    return {SelectChoice.from_input(choice).value for choice in choices or ()}

@@ -1,5 +1,4 @@
 """Forms of the cycle and catalogue pages; numbers accept the Indonesian decimal comma."""
-from datetime import time
 from decimal import Decimal
 
 from flask_babel import format_decimal
@@ -9,35 +8,25 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation
+from wtforms.validators import DataRequired, Optional, Regexp, StopValidation
 
 from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUNT, MAX_LEVELS,
                                        REMINDER_FIELDS, amount_problem, parse_decimal)
 from clinic.dates import TIMEZONE_CHOICES
-from clinic.form_fields import DateInput
+from clinic.form_fields import (REQUIRED, BoundedInput, Choice, ClockInput, DateInput, IntInput,
+                                LinesField, strip, too_long)
 from clinic.ids import parse_id
 
-REQUIRED = _l("Wajib diisi.")
 MAX_BANDS = 12
 EXTRA_BANDS = 2
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _too_long(n):
-    return Length(max=n, message=_l("Paling banyak %(max)d karakter."))
-
-
-class DecimalInput(StringField):
+class DecimalInput(BoundedInput):
     """A decimal typed with a comma or a point ('65,01' or '65.01'), shown as the viewer writes."""
 
     def __init__(self, label=None, validators=None, required=True, minimum=Decimal(0),
                  maximum=MAX_AMOUNT, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.required, self.minimum, self.maximum = required, minimum, maximum
-        self.flags.required = required
+        super().__init__(label, validators, required, minimum, maximum, **kwargs)
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -55,90 +44,8 @@ class DecimalInput(StringField):
             return ""
         return format_decimal(Decimal(self.data), format="0.00")
 
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None:
-            if self.required:
-                raise StopValidation(REQUIRED)
-            return
-        problem = amount_problem(self.data, self.minimum, self.maximum)
-        if problem:
-            raise StopValidation(problem)
-
-
-class IntInput(StringField):
-    """A whole number between two bounds, with messages in the user's language."""
-
-    def __init__(self, label=None, validators=None, required=True, minimum=0, maximum=100000,
-                 **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.required, self.minimum, self.maximum = required, minimum, maximum
-        self.flags.required = required
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = valuelist[0].strip() if valuelist else ""
-        if text:
-            if not text.lstrip("-").isdigit() or len(text) > 12:
-                raise ValueError(_l("Isi dengan bilangan bulat."))
-            self.data = int(text)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
-        if self.data is None:
-            if self.required:
-                raise StopValidation(REQUIRED)
-            return
-        if not self.minimum <= self.data <= self.maximum:
-            raise StopValidation(_l("Harus antara %(min)s dan %(max)s.",
-                                    min=self.minimum, max=self.maximum))
-
-
-class Choice(SelectField):
-    def pre_validate(self, form):
-        if self.data not in {choice.value for choice in self.choices}:
-            raise StopValidation(_l("Pilih salah satu pilihan yang tersedia."))
-
-
-class LinesField(TextAreaField):
-    """A list of texts, one per line."""
-
-    def process_formdata(self, valuelist):
-        text = valuelist[0] if valuelist else ""
-        self.data = [line.strip() for line in text.splitlines() if line.strip()]
-
-    def _value(self):
-        return "\n".join(self.data or [])
-
-
-class ClockInput(StringField):
-    """A time of day typed as 08:00 or 08.00."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = valuelist[0].strip() if valuelist else ""
-        if text:
-            hours, sep, minutes = text.replace(".", ":").partition(":")
-            if not (hours.isdigit() and minutes.isdigit() and sep and len(minutes) == 2
-                    and int(hours) < 24 and int(minutes) < 60):
-                raise ValueError(_l("Isi jam dengan format 08:00."))
-            self.data = time(int(hours), int(minutes))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%H:%M") if self.data else ""
-
-    def pre_validate(self, form):
-        if self.data is None and not self.process_errors:
-            raise StopValidation(REQUIRED)
+    def problem(self, value):
+        return amount_problem(value, self.minimum, self.maximum)
 
 
 class DayListField(StringField):
@@ -163,21 +70,8 @@ WEEKDAYS = [SelectChoice(day, label) for day, label in enumerate([
     _l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"), _l("Minggu")])]
 
 
-class RefusalMixin:
-    """Show a service's refusal {field: [messages]} next to the fields it names."""
-
-    def apply_errors(self, errors):
-        for field, messages in errors.items():
-            # str(): a lazy message would reach the page unescaped (it carries __html__).
-            texts = [str(m) for m in messages]
-            if field == "bands":
-                self.band_errors.extend(texts)
-            else:
-                self[field].errors = list(self[field].errors) + texts
-
-
 class BandForm(Form):
-    name = StringField(_l("Nama predikat"), [Optional(), _too_long(60)], filters=[_strip])
+    name = StringField(_l("Nama predikat"), [Optional(), too_long(60)], filters=[strip])
     floor = DecimalInput(_l("Batas bawah"), required=False, maximum=Decimal(100))
     remove = BooleanField(_l("Hapus"))
 
@@ -190,10 +84,10 @@ class BandForm(Form):
             raise StopValidation(_l("Isi juga nama predikat untuk batas bawah ini."))
 
 
-class CycleForm(RefusalMixin, FlaskForm):
+class CycleForm(FlaskForm):
     year = IntInput(_l("Tahun"), minimum=2000, maximum=2100)
-    name = StringField(_l("Nama siklus"), [DataRequired(REQUIRED), _too_long(120)],
-                       filters=[_strip])
+    name = StringField(_l("Nama siklus"), [DataRequired(REQUIRED), too_long(120)],
+                       filters=[strip])
     internal_deadline_on = DateInput(
         _l("Tenggat internal"),
         description=_l("Batas waktu bagi Perangkat Daerah, sebelum portal nasional ditutup."))
@@ -217,10 +111,10 @@ class CycleForm(RefusalMixin, FlaskForm):
     design_min_words = IntInput(_l("Minimal jumlah kata rancang bangun"), minimum=0,
                                 maximum=100000)
     target_predicate = StringField(
-        _l("Target predikat"), [DataRequired(REQUIRED), _too_long(60)], filters=[_strip],
+        _l("Target predikat"), [DataRequired(REQUIRED), too_long(60)], filters=[strip],
         description=_l("Harus sama persis dengan salah satu nama predikat di bawah."))
     timezone = Choice(_l("Zona waktu"))
-    notes = TextAreaField(_l("Catatan"), [Optional(), _too_long(5000)], filters=[_strip])
+    notes = TextAreaField(_l("Catatan"), [Optional(), too_long(5000)], filters=[strip])
     # Reminder rules (saved only when posted: see posts_reminder_rules).
     reminders_enabled = BooleanField(_l("Kirim pengingat otomatis"))
     digest_at = ClockInput(
@@ -253,7 +147,11 @@ class CycleForm(RefusalMixin, FlaskForm):
         if stored and stored not in zones:
             zones.append(stored)
         self.timezone.choices = [SelectChoice(tz) for tz in zones]
-        self.band_errors = []
+
+    @property
+    def band_errors(self):
+        """Errors about the bands as a whole (web.refuse puts them there; rows carry their own)."""
+        return [e for e in self.bands.errors if not isinstance(e, (list, tuple, dict))]
 
     def posts_reminder_rules(self):
         """Whether the post carried the reminder rules (a page or client without them keeps
@@ -287,9 +185,9 @@ class CycleForm(RefusalMixin, FlaskForm):
         return data
 
 
-class CycleCreateForm(RefusalMixin, FlaskForm):
+class CycleCreateForm(FlaskForm):
     year = IntInput(_l("Tahun"), minimum=2000, maximum=2100)
-    name = StringField(_l("Nama siklus"), [Optional(), _too_long(120)], filters=[_strip],
+    name = StringField(_l("Nama siklus"), [Optional(), too_long(120)], filters=[strip],
                        description=_l("Kosongkan untuk memakai nama “IID” diikuti tahunnya, "
                                       "misalnya IID 2027."))
     source = RadioField(_l("Isi awal"), default="copy", validate_choice=False, choices=[
@@ -329,30 +227,30 @@ class CatalogueImportForm(FlaskForm):
     submit = SubmitField(_l("Unggah dan perbarui katalog"))
 
 
-class IndicatorForm(RefusalMixin, FlaskForm):
+class IndicatorForm(FlaskForm):
     code = StringField(_l("Kode"), [
-        DataRequired(REQUIRED), _too_long(16),
+        DataRequired(REQUIRED), too_long(16),
         Regexp(r"^[A-Za-z0-9._-]+$",
                message=_l("Kode hanya boleh berisi huruf, angka, titik, garis bawah, dan "
-                          "tanda hubung, misalnya SID-16."))], filters=[_strip])
+                          "tanda hubung, misalnya SID-16."))], filters=[strip])
     aspect = Choice(_l("Aspek"), choices=[
         SelectChoice("SPD", _l("SPD: satuan pemerintah daerah (diisi sekali oleh Bappeda)")),
         SelectChoice("SID", _l("SID: satuan inovasi daerah (diisi per inovasi)")),
     ])
     number = IntInput(_l("Nomor"), minimum=1, maximum=999)
-    sub = StringField(_l("Sub (mis. a atau b)"), [Optional(), _too_long(2)], filters=[_strip])
-    variable = StringField(_l("Variabel"), [Optional(), _too_long(80)], filters=[_strip])
-    name = StringField(_l("Nama indikator"), [DataRequired(REQUIRED), _too_long(255)],
-                       filters=[_strip])
-    name_en = StringField(_l("Nama dalam bahasa Inggris"), [Optional(), _too_long(255)],
-                          filters=[_strip])
+    sub = StringField(_l("Sub (mis. a atau b)"), [Optional(), too_long(2)], filters=[strip])
+    variable = StringField(_l("Variabel"), [Optional(), too_long(80)], filters=[strip])
+    name = StringField(_l("Nama indikator"), [DataRequired(REQUIRED), too_long(255)],
+                       filters=[strip])
+    name_en = StringField(_l("Nama dalam bahasa Inggris"), [Optional(), too_long(255)],
+                          filters=[strip])
     weight = DecimalInput(_l("Bobot"), description=_l("Poin = bobot x tingkat yang dipilih."))
     is_mandatory = BooleanField(_l("Wajib diisi"))
     accepts_link = BooleanField(_l("Data pendukung boleh berupa tautan (mis. video)"))
-    evidence_hint = TextAreaField(_l("Petunjuk data pendukung"), [Optional(), _too_long(5000)],
-                                  filters=[_strip])
+    evidence_hint = TextAreaField(_l("Petunjuk data pendukung"), [Optional(), too_long(5000)],
+                                  filters=[strip])
     position = IntInput(_l("Urutan tampil"), required=False, minimum=0, maximum=10000)
-    labels = FieldList(StringField(_l("Label"), [_too_long(255)], filters=[_strip]),
+    labels = FieldList(StringField(_l("Label"), [too_long(255)], filters=[strip]),
                        max_entries=MAX_LEVELS + 1)
     remove_top = BooleanField(_l("Hapus tingkat tertinggi"))
     submit = SubmitField(_l("Simpan"))

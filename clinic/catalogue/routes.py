@@ -1,7 +1,6 @@
 """Views of the cycle and catalogue pages (admin and Bappeda staff only)."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from clinic.access import roles_required
@@ -10,14 +9,22 @@ from clinic.catalogue.forms import (CatalogueImportForm, CycleCreateForm, CycleF
                                     IndicatorForm)
 from clinic.catalogue.models import ASPECTS, Cycle, Indicator
 from clinic.catalogue.services import MAX_LEVELS, CatalogueError, CycleError
+from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.i18n import client_ip
+from clinic.web import actor, refuse
 
 STAFF = ("admin", "staff")
 
 
-def _actor():
-    return current_user._get_current_object()
+def _refuse(form, exc):
+    """Answer a refusal of several messages (CycleError, CatalogueError): each by its field.
+
+    A catalogue file's problems have no field: they land in ``form.form_errors``, which the
+    page lists as the file's problems.
+    """
+    for refusal in exc.refusals():
+        refuse(form, refusal)
 
 
 def _cycle_or_404(cycle_id):
@@ -35,15 +42,15 @@ def cycle_list():
 
 
 def _create_cycle(form, cycles):
-    year, name, actor, ip = form.year.data, form.name.data or None, _actor(), client_ip()
+    year, name, user, ip = form.year.data, form.name.data or None, actor(), client_ip()
     if form.source.data == "copy":
         source = next(c for c in cycles if c.id == form.copy_from.data)
-        return services.copy_cycle(source, year, name, actor=actor, ip=ip)
+        return services.copy_cycle(source, year, name, actor=user, ip=ip)
     if form.source.data == "file":
         data = services.read_catalogue_file(form.file.data.stream)
-        return services.create_cycle_from_file(data, year, name, actor=actor, ip=ip)
+        return services.create_cycle_from_file(data, year, name, actor=user, ip=ip)
     return services.create_cycle(year, name, timezone=current_app.config["CLINIC_TIMEZONE"],
-                                 actor=actor, ip=ip)
+                                 actor=user, ip=ip)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -54,25 +61,19 @@ def cycle_create():
     if request.method == "GET" and cycles:
         form.year.data = max(c.year for c in cycles) + 1
         form.copy_from.data = (services.current_cycle() or cycles[0]).id
-    problems = []
     if form.validate_on_submit():
         try:
             cycle = _create_cycle(form, cycles)
             db.session.commit()
-        except CycleError as exc:
-            db.session.rollback()
-            form.apply_errors({"year": exc.errors.get("year", [])})
-        except CatalogueError as exc:
-            db.session.rollback()
-            problems = [str(p) for p in exc.problems]  # plain text, escaped by Jinja
+        except (CycleError, CatalogueError) as exc:
+            _refuse(form, exc)
         except IntegrityError:  # the same year saved by someone else a moment ago
-            db.session.rollback()
-            form.apply_errors({"year": [services.year_taken_message(form.year.data)]})
+            refuse(form, DomainError(services.year_taken_message(form.year.data), "year"))
         else:
             flash(_("Siklus %(name)s dibuat. Periksa pengaturan dan predikatnya.",
                     name=cycle.name), "success")
             return redirect(url_for(".cycle_edit", cycle_id=cycle.id))
-    return render_template("catalogue/cycle_create.html", form=form, problems=problems)
+    return render_template("catalogue/cycle_create.html", form=form, problems=form.form_errors)
 
 
 @bp.route("/<int:cycle_id>/", methods=["GET", "POST"])
@@ -82,11 +83,10 @@ def cycle_edit(cycle_id):
     form = CycleForm(obj=cycle)
     if form.validate_on_submit():
         try:
-            services.update_cycle(cycle, form.values(), form.band_rows(), actor=_actor(),
+            services.update_cycle(cycle, form.values(), form.band_rows(), actor=actor(),
                                   ip=client_ip())
         except CycleError as exc:
-            db.session.rollback()
-            form.apply_errors(exc.errors)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Pengaturan siklus %(name)s disimpan.", name=cycle.name), "success")
@@ -101,7 +101,7 @@ def cycle_edit(cycle_id):
 @roles_required(*STAFF)
 def cycle_make_current(cycle_id):
     cycle = _cycle_or_404(cycle_id)
-    services.make_current(cycle, actor=_actor(), ip=client_ip())
+    services.make_current(cycle, actor=actor(), ip=client_ip())
     db.session.commit()
     flash(_("%(name)s sekarang menjadi siklus aktif.", name=cycle.name), "success")
     return redirect(url_for(".cycle_list"))
@@ -112,20 +112,18 @@ def cycle_make_current(cycle_id):
 def cycle_import(cycle_id):
     cycle = _cycle_or_404(cycle_id)
     form = CatalogueImportForm()
-    problems = []
     if form.validate_on_submit():
         try:
             data = services.read_catalogue_file(form.file.data.stream)
-            services.load_catalogue(data, cycle.year, actor=_actor(), ip=client_ip())
+            services.load_catalogue(data, cycle.year, actor=actor(), ip=client_ip())
         except CatalogueError as exc:
-            db.session.rollback()
-            problems = [str(p) for p in exc.problems]  # plain text, escaped by Jinja
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Katalog %(name)s diperbarui dari berkas.", name=cycle.name), "success")
             return redirect(url_for(".indicator_list", cycle_id=cycle.id))
     return render_template("catalogue/cycle_import.html", cycle=cycle, form=form,
-                           problems=problems)
+                           problems=form.form_errors)
 
 
 @bp.route("/<int:cycle_id>/indicators/")
@@ -151,10 +149,9 @@ def indicator_create(cycle_id):
     if form.validate_on_submit():
         try:
             indicator = services.create_indicator(cycle, form.values(), form.level_labels,
-                                                  actor=_actor(), ip=client_ip())
+                                                  actor=actor(), ip=client_ip())
         except CycleError as exc:
-            db.session.rollback()
-            form.apply_errors(exc.errors)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Indikator %(code)s ditambahkan.", code=indicator.code), "success")
@@ -172,10 +169,9 @@ def indicator_edit(indicator_id):
     if form.validate_on_submit():
         try:
             services.update_indicator(indicator, form.values(), form.level_labels,
-                                      actor=_actor(), ip=client_ip())
+                                      actor=actor(), ip=client_ip())
         except CycleError as exc:
-            db.session.rollback()
-            form.apply_errors(exc.errors)
+            _refuse(form, exc)
         else:
             db.session.commit()
             flash(_("Indikator %(code)s disimpan.", code=indicator.code), "success")
@@ -191,11 +187,9 @@ def indicator_delete(indicator_id):
     indicator = _indicator_or_404(indicator_id)
     cycle_id, code = indicator.cycle_id, indicator.code
     try:
-        services.delete_indicator(indicator, actor=_actor(), ip=client_ip())
+        services.delete_indicator(indicator, actor=actor(), ip=client_ip())
     except CatalogueError as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            flash(str(problem), "danger")
+        _refuse(None, exc)
         return redirect(url_for(".indicator_edit", indicator_id=indicator_id))
     db.session.commit()
     flash(_("Indikator %(code)s dihapus.", code=code), "success")

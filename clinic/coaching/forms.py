@@ -15,8 +15,8 @@ from clinic.auth.models import User
 from clinic.catalogue.services import current_cycle
 from clinic.dates import INDONESIAN_ZONES, TIMEZONE_CHOICES
 from clinic.extensions import db
-from clinic.form_fields import DateInput, VersionedForm, int_or_none, strip
-from clinic.reporting.innovation_forms import Choice, MultiChoice
+from clinic.form_fields import (Choice, DateInput, MultiChoice, VersionedForm, int_or_none,
+                                strip)
 from clinic.reporting.models import Innovation
 
 REASON_MAX = 4000

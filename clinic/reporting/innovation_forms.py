@@ -9,17 +9,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import (HiddenField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Optional, StopValidation
 
 from clinic.admin.models import Skpd
 from clinic.dates import fmt_date
 from clinic.extensions import db
+from clinic.form_fields import (Choice, DateInput, MultiChoice, blank_to_none, int_or_none, strip,
+                                too_long)
 from clinic.reporting.models import DOCUMENT_KINDS, FORMS, INITIATORS, STAGES, ItemStatus
 from clinic.web import fmt_rupiah
-from clinic.form_fields import DateInput, int_or_none
 
 URUSAN_FILE = Path(__file__).resolve().parents[2] / "data" / "urusan.yaml"
 BUDGET_MAX_DIGITS = 16
@@ -54,8 +54,6 @@ COMPLETENESS = {"complete": _l("Semua butir ada data pendukung"),
                 "incomplete": _l("Masih ada butir tanpa data pendukung"),
                 "empty": _l("Belum ada data pendukung sama sekali")}
 REQUIRED_NAME = _l("Nama inovasi wajib diisi.")
-CHOOSE_FROM_LIST = _l("Pilih salah satu pilihan yang tersedia.")
-BAD_DATE = _l("Tanggal tidak valid; gunakan format TTTT-BB-HH.")
 
 
 @lru_cache(maxsize=1)
@@ -79,19 +77,6 @@ def _urusan_choices(kept=()):
 
 def _choices(labels, keys):
     return [SelectChoice(key, labels[key]) for key in keys]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _blank_to_none(value):
-    value = _strip(value)
-    return value or None
-
-
-def _too_long(n):
-    return Length(max=n, message=_l("Paling banyak %(max)d karakter."))
 
 
 def parse_rupiah(text):
@@ -124,40 +109,18 @@ class RupiahField(StringField):
         return "" if self.data is None else f"{int(self.data):,}".replace(",", ".")
 
 
-class Choice(SelectField):
-    """A select whose refusal speaks the user's language."""
-
-    def pre_validate(self, form):
-        values = _values(self.choices)
-        if self.data in (None, "") and "" in values:
-            return  # nothing chosen: the field's own validator says what to do
-        if self.data not in values:
-            raise StopValidation(CHOOSE_FROM_LIST)
-
-
-class MultiChoice(SelectMultipleField):
-    def pre_validate(self, form):
-        allowed = _values(self.choices)
-        if any(value not in allowed for value in self.data or ()):
-            raise StopValidation(CHOOSE_FROM_LIST)
-
-
-def _values(choices):
-    return {SelectChoice.from_input(choice).value for choice in choices or ()}
-
-
 class InnovationForm(FlaskForm):
     """The profile of an innovation. Only name, the dates and their order are hard checks."""
 
     skpd_id = Choice(_l("Perangkat Daerah"), coerce=int_or_none)
-    name = StringField(_l("Nama inovasi"), [DataRequired(REQUIRED_NAME), _too_long(255)],
-                       filters=[_strip])
+    name = StringField(_l("Nama inovasi"), [DataRequired(REQUIRED_NAME), too_long(255)],
+                       filters=[strip])
     stage = Choice(_l("Tahapan"), choices=_choices(STAGE_LABELS, STAGES),
                    default="penerapan")
     initiator_kind = Choice(_l("Inisiator"), choices=_choices(INITIATOR_LABELS, INITIATORS),
                             default="perangkat_daerah")
-    initiator_name = StringField(_l("Nama inisiator"), [Optional(), _too_long(120)],
-                                 filters=[_blank_to_none])
+    initiator_name = StringField(_l("Nama inisiator"), [Optional(), too_long(120)],
+                                 filters=[blank_to_none])
     jenis = Choice(_l("Jenis"), choices=[SelectChoice("non_digital", _l("Non digital")),
                                          SelectChoice("digital", _l("Digital"))],
                    default="non_digital")
@@ -171,15 +134,15 @@ class InnovationForm(FlaskForm):
     trial_on = DateInput(_l("Waktu uji coba"))
     implemented_on = DateInput(_l("Waktu penerapan"))
     developed_on = DateInput(_l("Waktu pengembangan terakhir"))
-    development_note = TextAreaField(_l("Catatan pengembangan"), [Optional(), _too_long(5000)],
-                                     filters=[_blank_to_none])
+    development_note = TextAreaField(_l("Catatan pengembangan"), [Optional(), too_long(5000)],
+                                     filters=[blank_to_none])
     design_text = TextAreaField(
-        _l("Rancang bangun"), [Optional(), _too_long(50000)], filters=[_blank_to_none],
+        _l("Rancang bangun"), [Optional(), too_long(50000)], filters=[blank_to_none],
         render_kw={"rows": 10})
-    goals = TextAreaField(_l("Tujuan"), [Optional(), _too_long(10000)], filters=[_blank_to_none])
-    benefits = TextAreaField(_l("Manfaat"), [Optional(), _too_long(10000)],
-                             filters=[_blank_to_none])
-    results = TextAreaField(_l("Hasil"), [Optional(), _too_long(10000)], filters=[_blank_to_none])
+    goals = TextAreaField(_l("Tujuan"), [Optional(), too_long(10000)], filters=[blank_to_none])
+    benefits = TextAreaField(_l("Manfaat"), [Optional(), too_long(10000)],
+                             filters=[blank_to_none])
+    results = TextAreaField(_l("Hasil"), [Optional(), too_long(10000)], filters=[blank_to_none])
     budget_amount = RupiahField(_l("Anggaran (Rp)"),
                                 description=_l("Bilangan bulat, misalnya 1.500.000."))
     version_id = HiddenField()
@@ -282,7 +245,7 @@ class ResubmitForm(FlaskForm):
     development_note = TextAreaField(
         _l("Catatan pengembangan"),
         [DataRequired(_l("Jelaskan pengembangan inovasi sejak siklus sebelumnya.")),
-         _too_long(5000)], filters=[_strip],
+         too_long(5000)], filters=[strip],
         description=_l("Apa yang berubah atau dikembangkan sejak inovasi ini dilaporkan?"),
         render_kw={"rows": 6})
     submit = SubmitField(_l("Ajukan ulang"))

@@ -9,15 +9,10 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from clinic.admin.models import Skpd
 from clinic.extensions import db
-from clinic.form_fields import VersionedForm, int_or_none
+from clinic.form_fields import VersionedForm, int_or_none, strip
 
 NOTE_MAX = 4000
 REASON_MAX = 4000
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 
 class ItemForm(VersionedForm):
@@ -29,13 +24,13 @@ class ItemForm(VersionedForm):
 
     level = RadioField(_l("Tingkat (parameter)"), coerce=int_or_none, validate_choice=False,
                        validators=[Optional()])
-    note = TextAreaField(_l("Catatan untuk verifikator"), filters=[_strip], validators=[
+    note = TextAreaField(_l("Catatan untuk verifikator"), filters=[strip], validators=[
         Length(max=NOTE_MAX, message=_l("Catatan maksimal %(max)s karakter.", max=NOTE_MAX)),
     ])
     files = MultipleFileField(_l("Unggah berkas"))
     replace = BooleanField(_l("Ganti berkas sebelumnya (berkas lama tetap tersimpan di riwayat "
                               "sebagai berkas yang diganti)"))
-    url = URLField(_l("Tautan"), filters=[_strip], validators=[
+    url = URLField(_l("Tautan"), filters=[strip], validators=[
         Optional(), Length(max=1000, message=_l("Tautan maksimal 1000 karakter.")),
     ])
 
@@ -51,7 +46,7 @@ class ItemForm(VersionedForm):
 
 
 class ReturnForm(VersionedForm):
-    reason = TextAreaField(_l("Alasan pengembalian"), filters=[_strip], validators=[
+    reason = TextAreaField(_l("Alasan pengembalian"), filters=[strip], validators=[
         DataRequired(_l("Tuliskan alasan pengembalian agar Perangkat Daerah tahu apa yang harus "
                         "diperbaiki.")),
         Length(max=REASON_MAX, message=_l("Alasan maksimal %(max)s karakter.", max=REASON_MAX)),
