@@ -107,14 +107,14 @@ def register_errorhandlers(app):
 def register_commands(app):
     from clinic.admin.cli import register as admin_cli
     from clinic.catalogue.cli import register as catalogue_cli
+    from clinic.demo.cli import register as demo_cli
     from clinic.outbox.cli import register as outbox_cli
     from clinic.reminders.cli import register as reminders_cli
     from clinic.reporting.cli import register as reporting_cli
-    from clinic.seed import register as seed_cli
 
     admin_cli(app)
     catalogue_cli(app)
     outbox_cli(app)
     reminders_cli(app)
     reporting_cli(app)
-    seed_cli(app)
+    demo_cli(app)

@@ -12,10 +12,10 @@ import time_machine
 from sqlalchemy import func, select
 
 from clinic.auth.models import User
-from clinic.coaching.demo_calendar import cuti_bersama, holiday_eve, weekly_days
 from clinic.coaching.models import (
     AttendanceStatus, CoachingSession, Finding, SessionStatus,
 )
+from clinic.demo.coaching.calendar import cuti_bersama, holiday_eve, weekly_days
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
 from clinic.outbox.models import Notification

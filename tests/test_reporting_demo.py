@@ -15,10 +15,11 @@ from clinic.admin.models import Skpd
 from clinic.admin.skpd_import import import_skpds, parse_skpd_csv
 from clinic.auth.models import User
 from clinic.catalogue.services import load_catalogue, make_current
+from clinic.demo.reporting import SEED, seed_reporting_demo
+from clinic.demo.reporting.plan import _profiles, plan_demo
 from clinic.extensions import db
 from clinic.main.todo import todo_for_contact
 from clinic.reporting import projection, scoring
-from clinic.reporting.demo import SEED, _profiles, plan_demo, seed_reporting_demo
 from clinic.reporting.models import (
     Evidence, Innovation, InnovationDocument, ItemEvent, ItemStatus, ReportItem,
 )

@@ -95,22 +95,6 @@ PRIVATE_NOTES = [
     "diragukan dan perlu dicek ke survei IKM.",
 ]
 
-# Comments of the task history, by the status reached.
-COMMENTS = {
-    "in_progress": ["Sedang dikoordinasikan dengan bidang terkait.",
-                    "Dokumen sedang dimintakan tanda tangan Kepala Dinas.",
-                    "Draf SK sudah disusun, menunggu penomoran dari bagian hukum."],
-    "done": ["Bukti dukung sudah diperbaiki dan diunggah ulang.",
-             "Dokumen lengkap sudah diunggah, mohon diperiksa."],
-    "closed": ["Sudah diperiksa Bappedalitbang, tindak lanjut selesai.",
-               "Dokumen sesuai; tindak lanjut ditutup."],
-    "cancelled": ["Tidak diperlukan lagi: indikator ini diisi melalui inovasi lain.",
-                  "Dibatalkan: inovasi digabung dengan inovasi induk sesuai arahan Bappeda."],
-}
-TRAINER_COMMENTS = ["Mohon lampirkan juga foto kegiatan sebagai bukti pendukung.",
-                    "Pastikan nomor SK sama dengan yang tercantum di profil inovasi."]
-
-
 def long_date(day):
     """'24 Desember 2026' without depending on the request's locale."""
     return f"{day.day} {MONTHS[day.month]} {day.year}"

@@ -1,39 +1,22 @@
-"""Demo reporting data: innovations, items in every status, small real evidence files.
+"""The plan of the reporting demo: each item's drawn state, tuned to the target predicate.
 
-The demo city is tuned from the cycle's own bands: its claimed index sits a little above the
-target predicate's floor and its verified index a little below, so the next best fixes say
-which items would carry the city over the line. Everything is drawn from one seeded random
-generator, so two runs give the same innovations, levels and statuses.
+Every innovation and item is drawn from one seeded random generator; the thresholds that turn
+the draws into states are then tuned on the score, so the claimed index sits a little above
+the target predicate's floor and the verified index a little below. Nothing is written here.
 """
-import random
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask import current_app
-from sqlalchemy import select
+from clinic.demo.reporting.content import ASN_NAMES, INNOVATIONS, UNIT_INNOVATIONS, design_text
+from clinic.reporting import projection, scoring
+from clinic.reporting.models import Innovation
 
-from clinic import uploads
-from clinic.db_types import utcnow
-from clinic.extensions import db
-from clinic.reporting import projection, scoring, services
-from clinic.reporting.demo_content import (
-    ASN_NAMES, COLOURS, INNOVATIONS, NOTES, RETURN_REASONS, UNIT_INNOVATIONS, VIDEO_ALPHABET,
-    design_text, pdf_bytes, png_bytes, store_generated,
-)
-from clinic.reporting.models import (
-    Evidence, Innovation, InnovationDocument, ItemEvent, ItemStatus, ReportItem,
-)
-
-SEED = 20260
 CLAIMED_ABOVE = Decimal("3.5")  # the claimed index ends at least this far above the floor
 VERIFIED_BELOW = Decimal("3")  # the verified index ends this far below it, or a little more
 ASSIGNED_SPD = ("SPD-03", "DPMPTSP")  # the SPD item Bappeda hands to the SKPD holding the data
-PHOTO_INDICATORS = {"SID-19", "SID-20", "SID-25"}  # evidence usually photographed: PNG
 
 
-# -- the plan ---------------------------------------------------------------------------------
 
 @dataclass
 class RowPlan:
@@ -267,199 +250,3 @@ def _showcase(plans, spd_plan):
     for plan in spd_plan:
         if plan.indicator.code == ASSIGNED_SPD[0]:
             plan.forced = "draft_level"
-
-
-# -- writing ----------------------------------------------------------------------------------
-
-@dataclass
-class FileJob:
-    """A generated file to check and store; ``finish`` adds its row once the name is known."""
-
-    make: object  # () -> bytes
-    filename: str
-    finish: object  # (checked, stored_name) -> None
-    replaced: bool = False
-
-
-class Writer:
-    """Sets each item to its planned state with the history the services would have recorded.
-
-    Rows are added without the services' flush per change (the demo writes some 10,000 rows),
-    and the files are checked and stored by a few threads at the end: storing syncs each file
-    to disk, and overlapping those waits makes seeding several times faster.
-    """
-
-    def __init__(self, rng, cycle, staff, folder):
-        self.rng, self.cycle, self.staff, self.folder = rng, cycle, staff, folder
-        self.city = current_app.config.get("CLINIC_CITY", "Kota Banjarmasin")
-        self.now = utcnow()
-        self.jobs = []
-
-    def apply(self, item, state, level, actor, owner):
-        if state == "empty":
-            return
-        rng = self.rng
-        self.clock = self.now - timedelta(days=rng.uniform(12, 40))
-        item.note = rng.choice(NOTES)
-        item.level = None if state == "draft_note" else level
-        item.status = ItemStatus.DRAFT
-        self.event(item, actor, "saved", ItemStatus.EMPTY)
-        if state in ("draft_note", "draft_level"):
-            return
-        first = self.evidence(item, level, actor, owner)
-        if state == "draft_evidence":
-            return
-        self.submit(item, actor)
-        if state in ("returned", "verified_after_return"):
-            self.review(item, ItemStatus.RETURNED, self.reason(item.indicator, level))
-        if state == "verified_after_return":  # corrected: a new file, the old one kept as replaced
-            if first is not None:
-                first.replaced = True
-            self.evidence(item, level, actor, owner)
-            self.submit(item, actor)
-        if state in ("verified", "verified_after_return"):
-            self.review(item, ItemStatus.VERIFIED)
-
-    def reason(self, indicator, level):
-        kind = ("video" if indicator.accepts_link else
-                "photo" if indicator.code in PHOTO_INDICATORS else "document")
-        reasons = RETURN_REASONS[kind] + (RETURN_REASONS["level"] if level > 1 else [])
-        return self.rng.choice(reasons)
-
-    def tick(self):
-        self.clock = min(self.clock + timedelta(hours=self.rng.uniform(2, 96)),
-                         self.now - timedelta(minutes=5))
-        return self.clock
-
-    def event(self, item, actor, action, from_status, detail=None):
-        event = ItemEvent(item_id=item.id, actor_id=actor.id, action=action,
-                          from_status=from_status, to_status=item.status, level=item.level,
-                          detail=detail, created_at=self.tick())
-        db.session.add(event)
-        return event
-
-    def submit(self, item, actor):
-        before, item.status = item.status, ItemStatus.SUBMITTED
-        item.submitted_at, item.return_reason = self.clock, None
-        self.event(item, actor, "submitted", before)
-
-    def review(self, item, status, reason=None):
-        before, item.status = item.status, status
-        item.reviewed_by_id, item.return_reason = self.staff.id, reason
-        self.event(item, self.staff, status, before, reason)
-        item.reviewed_at = self.clock
-
-    def evidence(self, item, level, actor, owner):
-        """Add a link (video indicators) or plan a file; return the file's job."""
-        indicator = item.indicator
-        if indicator.accepts_link:
-            video = "".join(self.rng.choice(VIDEO_ALPHABET) for _ in range(11))
-            url = uploads.validate_link(f"https://www.youtube.com/watch?v={video}")
-            event = self.event(item, actor, "link_added", item.status, url)
-            db.session.add(Evidence(item_id=item.id, kind="link", url=url,
-                                    uploaded_by_id=actor.id, created_at=event.created_at))
-            return None
-        event = self.event(item, actor, "file_added", item.status)
-        label = next((lv.label for lv in indicator.levels if lv.level == level), "")
-        topic = (f"Inovasi: {owner.name}" if isinstance(owner, Innovation)
-                 else "Aspek Satuan Pemerintah Daerah (SPD)")
-        subject = owner.name if isinstance(owner, Innovation) else "SPD"
-        lines = [self.city.upper(), getattr(actor.skpd, "name", None) or "Bappedalitbang",
-                 f"Data Pendukung Indeks Inovasi Daerah {self.cycle.year}", topic,
-                 f"Indikator {indicator.code}: {indicator.name}", f"Tingkat {level}: {label}",
-                 "Dokumen contoh untuk demo Klinik Inovasi."]
-        if indicator.code in PHOTO_INDICATORS:
-            caption = [f"{indicator.name} - {subject}", *lines[3:5]]
-            colour = self.rng.choice(COLOURS)
-            name = f"Foto {indicator.name} - {subject}.png"
-
-            def make():
-                return png_bytes(caption, colour)
-        else:
-            name = f"{indicator.code} {indicator.name} - {subject}.pdf"
-
-            def make():
-                return pdf_bytes(lines)
-
-        def finish(checked, stored):
-            event.detail = checked.original_name
-            db.session.add(Evidence(
-                item_id=item.id, kind="file", original_name=checked.original_name,
-                stored_name=stored, content_type=checked.content_type, size=checked.size,
-                sha256=checked.sha256, is_replaced=job.replaced, uploaded_by_id=actor.id,
-                created_at=event.created_at))
-
-        job = FileJob(make, name.replace("/", "-"), finish)
-        self.jobs.append(job)
-        return job
-
-    def document(self, innovation, actor):
-        lines = [self.city.upper(), innovation.skpd.name,
-                 f"Dokumen Pelaksanaan Anggaran {innovation.name}",
-                 f"Pagu: Rp {innovation.budget_amount:,.0f}".replace(",", ".")]
-
-        def finish(checked, stored):
-            db.session.add(InnovationDocument(
-                innovation_id=innovation.id, kind="anggaran", original_name=checked.original_name,
-                stored_name=stored, content_type=checked.content_type, size=checked.size,
-                sha256=checked.sha256, uploaded_by_id=actor.id))
-
-        self.jobs.append(FileJob(lambda: pdf_bytes(lines), f"DPA {innovation.name}.pdf", finish))
-
-    def store_files(self, workers=8):
-        """Check and store every planned file (in threads), then add their rows."""
-        app = current_app._get_current_object()
-
-        def run(job):
-            with app.app_context():
-                return store_generated(job.make(), job.filename, self.folder)
-
-        with ThreadPoolExecutor(workers) as pool:
-            results = list(pool.map(run, self.jobs))
-        for job, (checked, stored) in zip(self.jobs, results):
-            job.finish(checked, stored)
-        return len(results)
-
-
-def seed_reporting_demo(cycle, skpds, contacts_by_skpd, staff, scale=1, upload_folder=None,
-                        seed=SEED):
-    """Add the demo city's innovations, reporting items and evidence to ``cycle``.
-
-    ``skpds``: the SKPDs (most get innovations, matched by code); ``contacts_by_skpd``: SKPD id
-    -> the contact who reports for it (staff act for an SKPD without one); ``staff``: the
-    Bappeda user who fills the SPD items, verifies and returns; ``scale`` multiplies the
-    innovations; files go to ``upload_folder`` (default UPLOAD_FOLDER). The caller commits.
-    Returns a summary with the resulting claimed and verified index.
-    """
-    rng = random.Random(seed)
-    drawn = plan_demo(rng, cycle, skpds, contacts_by_skpd, staff, scale)
-    plans, spd_plan = drawn["innovations"], drawn["spd"]
-    fill_at, verify_at = drawn["fill_at"], drawn["verify_at"]
-    folder = upload_folder or current_app.config["UPLOAD_FOLDER"]
-    writer = Writer(rng, cycle, staff, folder)
-    services.ensure_spd_items(cycle)
-    spd_items = {item.indicator_id: item for item in db.session.scalars(
-        select(ReportItem).where(ReportItem.cycle_id == cycle.id,
-                                 ReportItem.innovation_id.is_(None)))}
-    holder = next((s for s in skpds if s.code == ASSIGNED_SPD[1]), None)
-    for plan in spd_plan:
-        item, actor = spd_items[plan.indicator.id], staff
-        if plan.indicator.code == ASSIGNED_SPD[0] and holder is not None:
-            services.assign_spd_item(item, holder, staff)
-            actor = contacts_by_skpd.get(holder.id) or staff
-        writer.apply(item, plan.state(fill_at, verify_at), plan.level, actor, None)
-    for n, (profile, rows) in enumerate(plans):
-        innovation = services.create_innovation(profile.skpd, cycle, profile.fields,
-                                                profile.contact)
-        items = {item.indicator_id: item for item in innovation.items}
-        for plan in rows:
-            writer.apply(items[plan.indicator.id], plan.state(fill_at, verify_at), plan.level,
-                         profile.contact, innovation)
-        if n % 3 == 0:
-            writer.document(innovation, profile.contact)
-    files = writer.store_files()
-    db.session.flush()
-    result = projection.city_breakdown(cycle)
-    return {"innovations": len(plans), "files": files,
-            "claimed_index": scoring.round2(result["claimed"].index),
-            "verified_index": scoring.round2(result["verified"].index)}

@@ -13,26 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clinic.auth.models import User
-from clinic.coaching import demo_calendar as calendar, demo_content as text
-from clinic.coaching.demo_content import (
-    CANCELLED, EVE, KEMENDAGRI, PAST, RESCHEDULED, SERIES, UPCOMING,
-)
 from clinic.coaching.models import (
     Attendance, AttendanceStatus, CoachingSession, Finding, NoteRevision,
     SessionEvent, SessionNote, SessionStatus,
 )
-from clinic.db_types import utcnow
 from clinic.dates import today_local
+from clinic.db_types import utcnow
+from clinic.demo import followups
+from clinic.demo.coaching import calendar, content as text
+from clinic.demo.coaching.content import (
+    CANCELLED, EVE, KEMENDAGRI, PAST, RESCHEDULED, SERIES, UPCOMING,
+)
 from clinic.extensions import db
-from clinic.followups.models import FollowUpTask, TaskEvent, TaskStatus
 from clinic.reporting.models import Innovation, ItemStatus, ReportItem
 from clinic.workdays import ClosedDate, is_working_day
 
 SEED = 4
 WITA = "Asia/Makassar"
-CHAIN = {"open": ["open"], "in_progress": ["open", "in_progress"],
-         "done": ["open", "in_progress", "done"],
-         "closed": ["open", "in_progress", "done", "closed"], "cancelled": ["open", "cancelled"]}
 RANK = {ItemStatus.RETURNED: 0, ItemStatus.EMPTY: 1, ItemStatus.DRAFT: 1,
         ItemStatus.SUBMITTED: 2}
 
@@ -175,7 +172,7 @@ class Demo:
                                            detail={"at": signed.isoformat()}, created_at=signed))
         db.session.flush()
         for finding, status in zip(findings, statuses):
-            self.task(session, finding, status, signed)
+            followups.add_task(self, session, finding, status, signed)
 
     def findings(self, session, count):
         """``count`` findings about unverified items of the session's innovations."""
@@ -201,46 +198,11 @@ class Demo:
         session.findings.extend(findings)
         return findings
 
-    def task(self, session, finding, status, created):
-        """The finding's task, taken along its statuses up to ``status`` with comments."""
-        rng = self.rng
-        owners = self.contacts.get(finding.skpd_id)
-        if not owners:
-            return
+    def task_title(self, finding):
+        """What the task of ``finding`` asks, by the status of its item."""
         kind = finding.item.status if finding.item.status in text.FINDING else "draft"
-        title = text.FINDING[kind][1].format(code=finding.item.indicator.code,
-                                             innovation=finding.innovation.name)
-        task = FollowUpTask(
-            skpd_id=finding.skpd_id, owner_id=owners[0].id, title=title[:200],
-            description=finding.text, priority=rng.choices(("low", "normal", "high"), (1, 4, 2))[0],
-            due_on=created.astimezone(ZoneInfo(WITA)).date() + timedelta(
-                days=rng.choice((7, 14, 14, 21))),
-            status=status, source="session", session_id=session.id, finding_id=finding.id,
-            item_id=finding.item_id, created_by_id=session.trainers[0].id, created_at=created)
-        task.events.append(TaskEvent(actor_id=session.trainers[0].id, action="created",
-                                     to_status=TaskStatus.OPEN, created_at=created))
-        chain, at = CHAIN[status], created
-        for before, after in zip(chain, chain[1:]):
-            at = self.office(self.local_day(at), rng.randint(1, 5))
-            # As the services record it: the owner works, Bappeda closes, the trainer cancels.
-            actor = {TaskStatus.CLOSED: self.staff,
-                     TaskStatus.CANCELLED: session.trainers[0]}.get(after, owners[0])
-            action = after if after in TaskStatus.FINISHED else "status"
-            task.events.append(TaskEvent(actor_id=actor.id, action=action, from_status=before,
-                                         to_status=after, comment=rng.choice(text.COMMENTS[after]),
-                                         created_at=at))
-            if after == TaskStatus.IN_PROGRESS and rng.random() < 0.4:
-                at = self.office(self.local_day(at), rng.randint(1, 2))
-                task.events.append(TaskEvent(actor_id=session.trainers[0].id, action="comment",
-                                             comment=rng.choice(text.TRAINER_COMMENTS),
-                                             created_at=at))
-            if after == TaskStatus.DONE:
-                task.done_at = at
-            elif after in TaskStatus.FINISHED:
-                task.closed_at = at
-        task.updated_at = at
-        db.session.add(task)
-        self.tasks.append(task)
+        return text.FINDING[kind][1].format(code=finding.item.indicator.code,
+                                            innovation=finding.innovation.name)
 
     def rescheduled(self, planned, moved, codes, trainer):
         """A session moved from one day to a later one, as an edit of its times records it."""
