@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import abort, render_template, request
-from flask_login import current_user
 from sqlalchemy import select
 
 from clinic.access import get_scoped_or_404, roles_required
@@ -19,8 +18,9 @@ from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.ids import bounded_int
 from clinic.reporting import bp, projection, scoring
-from clinic.reporting.models import ItemStatus
 from clinic.reporting.fixes import ranked_fixes
+from clinic.reporting.models import ItemStatus
+from clinic.web import actor
 
 TOP_FIXES = 20
 
@@ -137,7 +137,7 @@ def _skpd_page(cycle, skpd):
     city["fixes_total"] = len(result["fixes"])
     city["in_top"] = in_city_top
     # A contact's next step is an item they can act on, not one waiting for Bappeda.
-    actionable = ItemStatus.OPEN if current_user.is_contact else ItemStatus.ALL
+    actionable = ItemStatus.OPEN if actor().is_contact else ItemStatus.ALL
     next_fix = next((fix for fix in fixes if fix.status in actionable), None)
     return render_template(
         "reporting/score_skpd.html", cycle=cycle, cycles=_cycles(), skpd=skpd, city=city,
@@ -151,7 +151,7 @@ def _skpd_page(cycle, skpd):
 @roles_required("admin", "staff", "contact")
 def score():
     cycle = _cycle()
-    user = current_user._get_current_object()
+    user = actor()
     if user.is_contact:
         skpd = get_scoped_or_404(Skpd, user.skpd_id, user)
         if cycle is None:
@@ -173,7 +173,7 @@ def score():
 @bp.route("/score/skpd/<int:skpd_id>", methods=["GET"])
 @roles_required("admin", "staff", "contact")
 def score_skpd(skpd_id):
-    skpd = get_scoped_or_404(Skpd, skpd_id, current_user._get_current_object())
+    skpd = get_scoped_or_404(Skpd, skpd_id, actor())
     cycle = _cycle()
     if cycle is None:
         return render_template("reporting/score_skpd.html", cycle=None, skpd=skpd)
