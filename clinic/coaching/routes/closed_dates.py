@@ -4,8 +4,10 @@ from flask_babel import gettext as _
 
 from clinic.access import roles_required
 from clinic.coaching import bp
-from clinic.coaching.closed_dates import (ClosedDateForm, add_closed_date, closed_dates_of_years,
-                                          delete_closed_date, national_holidays)
+from clinic.coaching.closed_dates import (
+    add_closed_date, closed_dates_of_years, delete_closed_date, national_holidays,
+)
+from clinic.coaching.forms.closed_dates import ClosedDateForm
 from clinic.dates import fmt_date, today_local
 from clinic.extensions import db
 from clinic.i18n import client_ip

@@ -12,7 +12,7 @@ from clinic.coaching.attendance import STATUS_BADGES, STATUS_LABELS
 from clinic.coaching.markup import render_markdown
 from clinic.coaching.minutes import minutes_for
 from clinic.coaching.models import Attendance, Finding
-from clinic.coaching.notes_forms import FindingForm, NotesForm, ParticipantForm, attendance_form
+from clinic.coaching.forms.notes import FindingForm, NotesForm, ParticipantForm, attendance_form
 from clinic.dates import today_local
 from clinic.db_types import utcnow
 from clinic.extensions import db

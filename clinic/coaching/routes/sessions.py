@@ -12,7 +12,7 @@ from clinic.access import roles_required
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
 from clinic.coaching import access, bp, checks, services
-from clinic.coaching.forms import CancelForm, SessionForm
+from clinic.coaching.forms.sessions import CancelForm, SessionForm
 from clinic.coaching.minutes import minutes_for
 from clinic.coaching.models import SessionStatus
 from clinic.extensions import db

@@ -1,0 +1,1 @@
+"""Forms of the coaching pages: sessions, notes and attendance, office closed dates."""
