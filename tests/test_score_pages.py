@@ -11,7 +11,7 @@ from clinic.extensions import db
 from clinic.main.todo import todo_for_contact
 from clinic.reporting import projection, scoring
 from clinic.reporting.models import ItemStatus
-from clinic.reporting.score_routes import _breakdown
+from clinic.reporting.routes.score import _breakdown
 from clinic.reporting.services import (
     add_link, create_innovation, ensure_spd_items, return_item, save_item, submit_item,
     verify_item,

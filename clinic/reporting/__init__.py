@@ -3,6 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("reporting", __name__)
 
-from clinic.reporting import (  # noqa: E402,F401
-    innovation_routes, item_routes, review_routes, score_routes,
-)
+from clinic.reporting import routes  # noqa: E402,F401

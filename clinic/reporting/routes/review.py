@@ -12,8 +12,8 @@ from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int, parse_id
 from clinic.reporting import bp, review, services
-from clinic.reporting.item_forms import ReturnForm, SpdAssignForm, VerifyForm, active_skpds
-from clinic.reporting.item_routes import render_item
+from clinic.reporting.forms.items import ReturnForm, SpdAssignForm, VerifyForm, active_skpds
+from clinic.reporting.routes.items import render_item
 from clinic.reporting.models import ItemStatus, ReportItem
 from clinic.web import actor, paginate, refuse, safe_next
 

@@ -12,7 +12,7 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.reporting import bp, services
-from clinic.reporting.item_forms import ItemForm, ReturnForm, VerifyForm
+from clinic.reporting.forms.items import ItemForm, ReturnForm, VerifyForm
 from clinic.reporting.models import Evidence, ReportItem
 from clinic.web import actor, refuse
 

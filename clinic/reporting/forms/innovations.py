@@ -21,7 +21,7 @@ from clinic.form_fields import (Choice, DateInput, MultiChoice, blank_to_none, i
 from clinic.reporting.models import DOCUMENT_KINDS, FORMS, INITIATORS, STAGES, ItemStatus
 from clinic.web import fmt_rupiah
 
-URUSAN_FILE = Path(__file__).resolve().parents[2] / "data" / "urusan.yaml"
+URUSAN_FILE = Path(__file__).resolve().parents[3] / "data" / "urusan.yaml"
 BUDGET_MAX_DIGITS = 16
 
 STAGE_LABELS = {"inisiatif": _l("Inisiatif"), "uji_coba": _l("Uji coba"),

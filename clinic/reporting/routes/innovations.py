@@ -15,7 +15,7 @@ from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int
 from clinic.reporting import bp, queries, services
-from clinic.reporting.innovation_forms import (
+from clinic.reporting.forms.innovations import (
     COMPLETENESS, DOCUMENT_LABELS, FORM_LABELS, INITIATOR_LABELS, STAGE_LABELS, STATUS_LABELS,
     DocumentForm, InnovationForm, ResubmitForm,
 )
