@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from clinic.admin import audit_routes, routes, skpd_routes, user_routes  # noqa: E402,F401
+from clinic.admin import routes  # noqa: E402,F401

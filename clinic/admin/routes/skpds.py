@@ -5,7 +5,7 @@ from flask_babel import ngettext
 
 from clinic.access import get_scoped_or_404, roles_required
 from clinic.admin import bp, queries, services
-from clinic.admin.forms import SkpdForm, SkpdImportForm
+from clinic.admin.forms import SkpdForm, SkpdImportForm, kind_label
 from clinic.admin.models import SKPD_KINDS, Skpd
 from clinic.admin.skpd_import import (
     EXAMPLE_CSV, ImportFileError, import_skpds, parse_skpd_csv, read_csv_upload, size_label,
@@ -15,6 +15,12 @@ from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.quoting import clip_list
 from clinic.web import actor, paginate, refuse
+
+
+@bp.context_processor
+def admin_helpers():
+    """Give the admin templates the label of an SKPD kind."""
+    return {"kind_label": kind_label}
 
 
 @bp.route("/skpd/")
