@@ -67,3 +67,14 @@ def record(action, *, actor=None, obj=None, object_type=None, object_id=None,
         now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     )
     return event
+
+
+def apply_changes(obj, values):
+    """Apply ``values`` to ``obj``; return {field: [old, new]} for what really changed."""
+    changes = {}
+    for key, new in values.items():
+        old = getattr(obj, key)
+        if old != new:
+            changes[key] = [old, new]
+            setattr(obj, key, new)
+    return changes

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from clinic.admin.models import Skpd
-from clinic.admin.skpd_import import import_skpds, parse_skpd_csv
+from clinic.admin.services.skpd_import import import_skpds, parse_skpd_csv
 from clinic.auth.models import User
 from clinic.catalogue.services import load_catalogue, make_current
 from clinic.demo.reporting import SEED, seed_reporting_demo

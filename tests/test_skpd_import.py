@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from clinic.admin.models import Skpd
-from clinic.admin.skpd_import import import_skpds, parse_skpd_csv
+from clinic.admin.services.skpd_import import import_skpds, parse_skpd_csv
 from clinic.audit import AuditEvent
 from clinic.extensions import db
 

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from clinic.admin import services
 from clinic.admin.models import Skpd
-from clinic.admin.skpd_import import ImportFileError, decode_csv_bytes, import_skpds, parse_skpd_csv
+from clinic.admin.services.skpd_import import (
+    ImportFileError, decode_csv_bytes, import_skpds, parse_skpd_csv,
+)
 from clinic.auth.models import Role
 from clinic.auth.passwords import password_problem
 from clinic.extensions import db

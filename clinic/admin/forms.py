@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 
 from clinic.admin.models import SKPD_KINDS, Skpd
 from clinic.admin.services import SKPD_FIELDS, USER_FIELDS, descendant_ids
-from clinic.admin.skpd_import import CODE_PATTERN
+from clinic.admin.services.skpd_import import CODE_PATTERN
 from clinic.auth.models import Role, User
 from clinic.auth.services import normalise_email
 from clinic.dates import TIMEZONE_CHOICES

@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from clinic.admin.models import Skpd
-from clinic.admin.skpd_import import import_skpds, parse_skpd_csv
+from clinic.admin.services.skpd_import import import_skpds, parse_skpd_csv
 from clinic.auth.models import User, password_hasher
 from clinic.auth.services import send_invitation
 from clinic.extensions import db

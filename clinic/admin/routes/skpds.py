@@ -7,7 +7,7 @@ from clinic.access import get_scoped_or_404, roles_required
 from clinic.admin import bp, queries, services
 from clinic.admin.forms import SkpdForm, SkpdImportForm, kind_label
 from clinic.admin.models import SKPD_KINDS, Skpd
-from clinic.admin.skpd_import import (
+from clinic.admin.services.skpd_import import (
     EXAMPLE_CSV, ImportFileError, import_skpds, parse_skpd_csv, read_csv_upload, size_label,
 )
 from clinic.auth.models import Role
