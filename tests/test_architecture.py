@@ -1,4 +1,5 @@
-"""The house plan (docs/architecture.md): imports run one way and never in a circle.
+"""The house plan (docs/architecture.md): imports run one way and never in a circle; no module
+over 300 lines, no view over 25.
 
 Read from the source with ``ast``, so an import hidden inside a function counts like one at the
 top of a module: it is the same dependency, only later.
@@ -21,7 +22,10 @@ FEATURES = ["auth", "admin", "catalogue", "reporting", "followups", "coaching", 
             "reminders", "dashboard", "api", "precheck"]
 # Pages that compose features, then what assembles the whole application.
 MAIN = {"main"}
-TOP = {"demo", "models", "seed", "__init__"}
+TOP = {"demo", "models", "__init__"}
+# Past these a module becomes a package of the same name, and a view hands work to services.
+MAX_MODULE_LINES = 300
+MAX_VIEW_LINES = 25
 
 
 def rank(module):
@@ -133,6 +137,36 @@ def test_no_modules_import_each_other_in_a_circle():
         " <-> ".join(group) for group in circles)
 
 
+def test_no_module_is_over_300_lines():
+    long = [f"{path.relative_to(PACKAGE.parent)}: {count} lines"
+            for path in sorted(PACKAGE.rglob("*.py"))
+            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert long == [], ("modules to split into a package of the same name "
+                        "(routes.py -> routes/sessions.py, routes/notes.py):\n" + "\n".join(long))
+
+
+def is_view(function):
+    """Whether ``function`` is decorated with ``<blueprint>.route(...)``."""
+    return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+               and d.func.attr == "route" for d in function.decorator_list)
+
+
+def body_lines(function):
+    """Lines from the first statement of ``function`` to its last, its docstring left out."""
+    body = function.body[1:] if ast.get_docstring(function) is not None else function.body
+    return body[-1].end_lineno - body[0].lineno + 1 if body else 0
+
+
+def test_no_view_is_over_25_lines():
+    long = [f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}: {lines} lines"
+            for path in sorted(PACKAGE.rglob("*.py"))
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_view(node)
+            and (lines := body_lines(node)) > MAX_VIEW_LINES]
+    assert long == [], ("views to thin (parse, call a service, commit once, answer):\n"
+                        + "\n".join(long))
+
+
 @pytest.mark.parametrize("module, expected", [
     ("clinic.access", (0, 0)), ("clinic.outbox.models", (1, 0)),
     ("clinic.auth.models", (2, 0)), ("clinic.reminders.planner", (2, 7)),
@@ -148,3 +182,10 @@ def test_the_check_sees_an_import_hidden_in_a_function(tmp_path):
     source.write_text("def f():\n    from clinic.coaching.models import X\n")
     assert imports_of(source) == [("clinic.coaching.models.X", 2)]
     assert strongly_connected({"a": {"b": 1}, "b": {"a": 1}, "c": {"a": 1}}) == [["a", "b"]]
+
+
+def test_the_check_measures_a_view_without_its_docstring():
+    view, helper = ast.parse('@bp.route("/")\n@login_required\ndef index():\n    """Doc."""\n'
+                             '    x = 1\n    return x\n\n\ndef helper():\n    return 1\n').body
+    assert is_view(view) and body_lines(view) == 2
+    assert not is_view(helper)
