@@ -7,7 +7,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.reporting.models import Evidence, ItemStatus
 
-from test_items import evidence_count, files, fresh, item_of, pdf_bytes, png_bytes, text
+from test_reporting_items import evidence_count, files, fresh, item_of, pdf_bytes, png_bytes, text
 
 
 def mp4_bytes():

@@ -10,7 +10,7 @@ from clinic.extensions import db
 from clinic.reporting.models import ItemStatus, ReportItem
 from clinic.reporting.services import add_link, create_innovation, save_item, submit_item
 
-from test_items import fresh, item_of, outbox, text
+from test_reporting_items import fresh, item_of, outbox, text
 
 
 def submitted(item, user, when):
