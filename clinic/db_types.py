@@ -6,6 +6,21 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator
 
 
+class Choices:
+    """A column's closed set of string values, one upper-case class attribute each.
+
+    ``ALL`` lists them in the order they are written; groups of them (tuples such as
+    ``ACTIVE``) are not values and stay out of it.
+    """
+
+    ALL = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.ALL = tuple(value for name, value in vars(cls).items()
+                        if name.isupper() and isinstance(value, str))
+
+
 def utcnow():
     """Return the current instant, timezone-aware in UTC."""
     return datetime.now(timezone.utc)

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db_types import UTCDateTime, utcnow
+from clinic.db_types import Choices, UTCDateTime, utcnow
 from clinic.extensions import db
 
 
@@ -30,12 +30,11 @@ def password_hasher():
     )
 
 
-class Role:
+class Role(Choices):
     ADMIN = "admin"
     STAFF = "staff"
     TRAINER = "trainer"
     CONTACT = "contact"
-    ALL = (ADMIN, STAFF, TRAINER, CONTACT)
     BAPPEDA = (ADMIN, STAFF)
 
 

@@ -6,23 +6,21 @@ from sqlalchemy import (JSON, Column, ForeignKey, String, Table, Text, UniqueCon
                         select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db_types import UTCDateTime, utcnow
+from clinic.db_types import Choices, UTCDateTime, utcnow
 from clinic.extensions import db
 
 
-class SessionStatus:
+class SessionStatus(Choices):
     PLANNED = "planned"
     HELD = "held"
     CANCELLED = "cancelled"
-    ALL = (PLANNED, HELD, CANCELLED)
 
 
-class AttendanceStatus:
+class AttendanceStatus(Choices):
     PRESENT = "present"
     LATE = "late"
     EXCUSED = "excused"
     ABSENT = "absent"
-    ALL = (PRESENT, LATE, EXCUSED, ABSENT)
 
 
 def new_session_uid():

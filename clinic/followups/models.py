@@ -4,34 +4,31 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db_types import UTCDateTime, utcnow
+from clinic.db_types import Choices, UTCDateTime, utcnow
 from clinic.extensions import db
 
 
-class TaskStatus:
+class TaskStatus(Choices):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CLOSED = "closed"
     CANCELLED = "cancelled"
-    ALL = (OPEN, IN_PROGRESS, DONE, CLOSED, CANCELLED)
     ACTIVE = (OPEN, IN_PROGRESS)  # the SKPD still has to act
     FINISHED = (CLOSED, CANCELLED)
 
 
-class TaskPriority:
+class TaskPriority(Choices):
     LOW = "low"
     NORMAL = "normal"
     HIGH = "high"
-    ALL = (LOW, NORMAL, HIGH)
 
 
-class TaskSource:
+class TaskSource(Choices):
     SESSION = "session"
     EVENT = "event"
     REVIEW = "review"
     MANUAL = "manual"
-    ALL = (SESSION, EVENT, REVIEW, MANUAL)
 
 
 class FollowUpTask(db.Model):

@@ -3,19 +3,18 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db_types import UTCDateTime, utcnow
+from clinic.db_types import Choices, UTCDateTime, utcnow
 from clinic.extensions import db
 
 
-class OutboxStatus:
+class OutboxStatus(Choices):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
     # Delivered to the main recipient, refused for a copy recipient (listed in last_error).
     PARTIAL = "partial"
-    ALL = (PENDING, SENDING, SENT, PARTIAL, FAILED, CANCELLED)
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Notification(db.Model):

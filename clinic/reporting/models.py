@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db_types import UTCDateTime, utcnow
+from clinic.db_types import Choices, UTCDateTime, utcnow
 from clinic.extensions import db
 
 STAGES = ("inisiatif", "uji_coba", "penerapan")
@@ -14,13 +14,12 @@ FORMS = ("tata_kelola", "pelayanan_publik", "lainnya")
 DOCUMENT_KINDS = ("anggaran", "profil_bisnis", "haki", "penghargaan", "lainnya")
 
 
-class ItemStatus:
+class ItemStatus(Choices):
     EMPTY = "empty"
     DRAFT = "draft"
     SUBMITTED = "submitted"
     VERIFIED = "verified"
     RETURNED = "returned"
-    ALL = (EMPTY, DRAFT, SUBMITTED, VERIFIED, RETURNED)
     OPEN = (EMPTY, DRAFT, RETURNED)  # the SKPD still has to act
 
 
