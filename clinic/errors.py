@@ -23,6 +23,11 @@ class DomainError(ValueError):
         self.message = message
         self.field = field
 
+    def refusals(self):
+        """The messages to show, each a DomainError with its field: this one, unless a
+        subclass refuses for several reasons at once."""
+        return [self]
+
 
 class ConflictError(DomainError):
     """Someone else saved the same row first (optimistic locking)."""

@@ -1,4 +1,6 @@
-"""Request-wide behaviour: security headers, template helpers, safe redirects, list pages."""
+"""Request-wide behaviour: security headers, template helpers, safe redirects, list pages,
+and the answer of a view's write (commit, or refuse with the service's reason)."""
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
@@ -7,6 +9,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from clinic import dates, navigation
+from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.ids import bounded_int
 
@@ -36,20 +39,54 @@ def actor():
 
 
 def refuse(form, error, category="danger"):
-    """Answer a service's DomainError: undo the session and show the message by its field.
+    """Answer a service's DomainError: undo the session and show each message by its field.
 
-    Without a form (an action button), the message is flashed instead, as ``category``.
+    Without a form (an action button), the messages are flashed instead, as ``category``.
     """
     db.session.rollback()
-    # A lazy string counts as safe HTML in Jinja; str() lets the template escape what users typed.
-    message = str(error.message)
-    field = getattr(form, error.field, None) if form is not None and error.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    elif form is not None:
-        form.form_errors.append(message)
+    for refusal in error.refusals():
+        # A lazy string counts as safe HTML in Jinja; str() lets the template escape user input.
+        message = str(refusal.message)
+        field = getattr(form, refusal.field, None) if form is not None and refusal.field else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        elif form is not None:
+            form.form_errors.append(message)
+        else:
+            flash(message, category)
+
+
+class Committed:
+    """What ``committing`` yields: true once the block's work is committed."""
+
+    def __init__(self):
+        self.done = False
+
+    def __bool__(self):
+        return self.done
+
+
+@contextmanager
+def committing(form=None, category="danger"):
+    """A view's write: commit what the block did, or answer the DomainError it raised.
+
+    The refusal is answered with ``refuse(form, error, category)`` and goes no further; the
+    view reads the yielded object to know which happened::
+
+        with committing(form) as committed:
+            user = services.create_user(...)
+        if committed:
+            flash(...)
+            return redirect(...)
+    """
+    committed = Committed()
+    try:
+        yield committed
+    except DomainError as error:
+        refuse(form, error, category)
     else:
-        flash(message, category)
+        db.session.commit()
+        committed.done = True
 
 
 def paginate(stmt):

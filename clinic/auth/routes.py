@@ -12,13 +12,13 @@ from clinic.auth.forms import (
 )
 from clinic.auth.passwords import INVITE, RESET, user_for_token
 from clinic.auth.services import (
-    AccountError, authenticate, change_own_password, find_user_by_email, normalise_email,
+    authenticate, change_own_password, find_user_by_email, normalise_email,
     send_password_reset, set_password,
 )
 from clinic.db_types import utcnow
 from clinic.extensions import db, limiter
 from clinic.i18n import client_ip
-from clinic.web import actor, refuse, safe_next
+from clinic.web import actor, committing, safe_next
 
 
 def _account_key():
@@ -140,12 +140,9 @@ def change_password():
     form._email = current_user.email
     if form.validate_on_submit():
         user = actor()
-        try:
+        with committing(form) as committed:
             change_own_password(user, form.current.data, form.password.data, ip=client_ip())
-        except AccountError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             login_user(user)  # this session goes on with the new token; all others end
             flash(_("Kata sandi Anda telah diganti. Sesi di perangkat lain telah diakhiri."),
                   "success")

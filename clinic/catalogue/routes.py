@@ -12,19 +12,9 @@ from clinic.catalogue.services import MAX_LEVELS, CatalogueError, CycleError
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.i18n import client_ip
-from clinic.web import actor, refuse
+from clinic.web import actor, committing, refuse
 
 STAFF = ("admin", "staff")
-
-
-def _refuse(form, exc):
-    """Answer a refusal of several messages (CycleError, CatalogueError): each by its field.
-
-    A catalogue file's problems have no field: they land in ``form.form_errors``, which the
-    page lists as the file's problems.
-    """
-    for refusal in exc.refusals():
-        refuse(form, refusal)
 
 
 def _cycle_or_404(cycle_id):
@@ -66,7 +56,7 @@ def cycle_create():
             cycle = _create_cycle(form, cycles)
             db.session.commit()
         except (CycleError, CatalogueError) as exc:
-            _refuse(form, exc)
+            refuse(form, exc)  # a file's problems have no field: the page lists form_errors
         except IntegrityError:  # the same year saved by someone else a moment ago
             refuse(form, DomainError(services.year_taken_message(form.year.data), "year"))
         else:
@@ -82,13 +72,10 @@ def cycle_edit(cycle_id):
     cycle = _cycle_or_404(cycle_id)
     form = CycleForm(obj=cycle)
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             services.update_cycle(cycle, form.values(), form.band_rows(), actor=actor(),
                                   ip=client_ip())
-        except CycleError as exc:
-            _refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Pengaturan siklus %(name)s disimpan.", name=cycle.name), "success")
             return redirect(url_for(".cycle_edit", cycle_id=cycle.id))
     elif request.method == "GET":
@@ -113,13 +100,10 @@ def cycle_import(cycle_id):
     cycle = _cycle_or_404(cycle_id)
     form = CatalogueImportForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             data = services.read_catalogue_file(form.file.data.stream)
             services.load_catalogue(data, cycle.year, actor=actor(), ip=client_ip())
-        except CatalogueError as exc:
-            _refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Katalog %(name)s diperbarui dari berkas.", name=cycle.name), "success")
             return redirect(url_for(".indicator_list", cycle_id=cycle.id))
     return render_template("catalogue/cycle_import.html", cycle=cycle, form=form,
@@ -147,13 +131,10 @@ def indicator_create(cycle_id):
     cycle = _cycle_or_404(cycle_id)
     form = IndicatorForm(labels=["", "", ""], aspect=request.args.get("aspect", "SID"))
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             indicator = services.create_indicator(cycle, form.values(), form.level_labels,
                                                   actor=actor(), ip=client_ip())
-        except CycleError as exc:
-            _refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Indikator %(code)s ditambahkan.", code=indicator.code), "success")
             return redirect(url_for(".indicator_list", cycle_id=cycle.id, _anchor=indicator.code))
     return render_template("catalogue/indicator_form.html", cycle=cycle, form=form,
@@ -167,13 +148,10 @@ def indicator_edit(indicator_id):
     labels = [lv.label for lv in indicator.levels]
     form = IndicatorForm(obj=indicator, labels=labels + [""] * (len(labels) < MAX_LEVELS))
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             services.update_indicator(indicator, form.values(), form.level_labels,
                                       actor=actor(), ip=client_ip())
-        except CycleError as exc:
-            _refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Indikator %(code)s disimpan.", code=indicator.code), "success")
             return redirect(url_for(".indicator_list", cycle_id=indicator.cycle_id,
                                     _anchor=indicator.code))
@@ -186,11 +164,9 @@ def indicator_edit(indicator_id):
 def indicator_delete(indicator_id):
     indicator = _indicator_or_404(indicator_id)
     cycle_id, code = indicator.cycle_id, indicator.code
-    try:
+    with committing() as committed:
         services.delete_indicator(indicator, actor=actor(), ip=client_ip())
-    except CatalogueError as exc:
-        _refuse(None, exc)
+    if not committed:
         return redirect(url_for(".indicator_edit", indicator_id=indicator_id))
-    db.session.commit()
     flash(_("Indikator %(code)s dihapus.", code=code), "success")
     return redirect(url_for(".indicator_list", cycle_id=cycle_id))

@@ -16,7 +16,7 @@ from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.followups.sources import session_rules
 from clinic.ids import bounded_int
 from clinic.reporting.models import ReportItem
-from clinic.web import actor, paginate, refuse
+from clinic.web import actor, committing, paginate, refuse
 
 ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
 
@@ -81,17 +81,14 @@ def create():
     form = TaskForm(user=user, skpds=skpds, skpd_id=data.get("skpd_id"), data=data)
     if form.validate_on_submit():
         skpd = next(s for s in skpds if s.id == form.skpd_id.data)
-        try:
+        with committing() as committed:
             task = services.create_task(
                 skpd, user, title=form.title.data, owner=_get(form.owner_id.data, User),
                 due_on=form.due_on.data, priority=form.priority.data,
                 description=form.description.data, item=_get(form.item_id.data, ReportItem),
                 session=form.sessions.get(form.session_id.data),
                 source="session" if form.session_id.data else "manual")
-        except services.TaskError as exc:
-            refuse(None, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Tindak lanjut dibuat."), "success")
             return redirect(url_for(".detail", task_id=task.id))
     return render_template("followups/form.html", form=form, task=None, skpds=skpds)
@@ -131,12 +128,9 @@ def edit(task_id):
     form = TaskForm(user=user, task=task, obj=task, version=task.version_id)
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in services.EDITABLE}
-        try:
+        with committing() as committed:
             services.edit_task(task, data, user, expected_version=form.expected_version)
-        except services.TaskError as exc:
-            refuse(None, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Tindak lanjut disimpan."), "success")
             return redirect(url_for(".detail", task_id=task.id))
     return render_template("followups/form.html", form=form, task=task)
@@ -166,12 +160,9 @@ def update_status(task_id):
 
 def _apply(task, change, message):
     """Run a close/cancel/reopen service; flash its refusal, or commit and flash ``message``."""
-    try:
+    with committing() as committed:
         change()
-    except services.TaskError as exc:
-        refuse(None, exc)
-    else:
-        db.session.commit()
+    if committed:
         flash(message, "success")
     return redirect(url_for(".detail", task_id=task.id))
 
@@ -186,24 +177,24 @@ def close(task_id):
         _("Tindak lanjut ditutup."))
 
 
+def _apply_with_reason(task_id, change, message):
+    """Cancel or reopen: a manager's change of a task, for the reason given in the form."""
+    task, form = load_task(task_id, "manage"), ReasonForm()
+    form.validate()
+    return _apply(task, lambda: change(
+        task, form.reason.data, actor(), expected_version=form.expected_version), message)
+
+
 @bp.route("/<int:task_id>/cancel", methods=["POST"])
 @login_required
 def cancel(task_id):
-    task, form = load_task(task_id, "manage"), ReasonForm()
-    form.validate()
-    return _apply(task, lambda: services.cancel_task(
-        task, form.reason.data, actor(), expected_version=form.expected_version),
-        _("Tindak lanjut dibatalkan."))
+    return _apply_with_reason(task_id, services.cancel_task, _("Tindak lanjut dibatalkan."))
 
 
 @bp.route("/<int:task_id>/reopen", methods=["POST"])
 @login_required
 def reopen(task_id):
-    task, form = load_task(task_id, "manage"), ReasonForm()
-    form.validate()
-    return _apply(task, lambda: services.reopen(
-        task, form.reason.data, actor(), expected_version=form.expected_version),
-        _("Tindak lanjut dibuka kembali."))
+    return _apply_with_reason(task_id, services.reopen, _("Tindak lanjut dibuka kembali."))
 
 
 @bp.route("/<int:task_id>/attachments/<int:event_id>")

@@ -14,7 +14,7 @@ from clinic.auth.models import Role
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.quoting import clip_list
-from clinic.web import actor, paginate, refuse
+from clinic.web import actor, committing, paginate
 
 
 @bp.context_processor
@@ -49,12 +49,9 @@ def skpd_detail(skpd_id):
 def skpd_create():
     form = SkpdForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             skpd = services.create_skpd(actor(), client_ip(), **form.values())
-        except services.AdminError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Perangkat Daerah %(name)s tersimpan.", name=skpd.name), "success")
             return redirect(url_for("admin.skpd_detail", skpd_id=skpd.id))
     return render_template("admin/skpd_form.html", form=form, skpd=None)
@@ -66,12 +63,9 @@ def skpd_edit(skpd_id):
     skpd = get_scoped_or_404(Skpd, skpd_id, actor())
     form = SkpdForm(obj=skpd, skpd=skpd)
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             changes = services.update_skpd(skpd, actor(), client_ip(), **form.values())
-        except services.AdminError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
             return redirect(url_for("admin.skpd_detail", skpd_id=skpd.id))
     return render_template("admin/skpd_form.html", form=form, skpd=skpd)

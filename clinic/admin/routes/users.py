@@ -11,7 +11,7 @@ from clinic.auth.models import Role, User
 from clinic.extensions import db
 from clinic.i18n import client_ip
 from clinic.ids import bounded_int
-from clinic.web import actor, paginate, refuse
+from clinic.web import actor, committing, paginate
 
 
 def _manageable_user_or_404(user_id):
@@ -45,12 +45,9 @@ def user_create():
         form.skpd_id.data = request.args.get("skpd", type=bounded_int)
         form.role.data = Role.CONTACT
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             user = services.create_user(actor(), client_ip(), **form.values())
-        except services.AdminError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Akun %(email)s dibuat. Undangan untuk membuat kata sandi telah dikirim ke "
                     "e-mail tersebut.", email=user.email), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
@@ -63,12 +60,9 @@ def user_edit(user_id):
     user = _manageable_user_or_404(user_id)
     form = UserForm(obj=user, roles=services.grantable_roles(actor()), user=user)
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             changes = services.update_user(user, actor(), client_ip(), **form.values())
-        except services.AdminError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Perubahan tersimpan.") if changes else _("Tidak ada yang berubah."), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -76,12 +70,9 @@ def user_edit(user_id):
 
 def _account_action(user_id, action, done_message):
     user = _manageable_user_or_404(user_id)
-    try:
+    with committing() as committed:
         action(user, actor(), client_ip())
-    except services.AdminError as exc:
-        refuse(None, exc)
-    else:
-        db.session.commit()
+    if committed:
         flash(done_message % {"email": user.email}, "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
 

@@ -19,8 +19,7 @@ from clinic.extensions import db
 from clinic.followups import bp as followups_bp
 from clinic.followups.labels import STATUS_CLASSES as TASK_CLASSES
 from clinic.followups.labels import STATUS_LABELS as TASK_LABELS
-from clinic.followups.services import TaskError
-from clinic.web import actor, refuse, safe_next
+from clinic.web import actor, committing, refuse, safe_next
 
 
 @bp.context_processor
@@ -83,13 +82,10 @@ def attendance_add(session_id):
     session = get_editable_session_or_404(session_id, actor())
     form = ParticipantForm(session=session)
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             row = attendance.add_participant(session, form.name.data, form.position.data,
                                              form.nip.data, form.skpd_id.data, actor())
-        except attendance.AttendanceError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("%(name)s ditambahkan ke daftar hadir.", name=row.name), "success")
             return redirect(url_for("coaching.attendance", session_id=session.id))
     return _render_attendance(session, participant_form=form)
@@ -103,12 +99,9 @@ def attendance_remove(session_id, attendance_id):
     if row is None:
         abort(404)
     name = row.name
-    try:
+    with committing(category="warning") as committed:
         attendance.remove_participant(row, actor())
-    except attendance.AttendanceError as exc:
-        refuse(None, exc, "warning")
-    else:
-        db.session.commit()
+    if committed:
         flash(_("%(name)s dihapus dari daftar hadir.", name=name), "success")
     return redirect(url_for("coaching.attendance", session_id=session.id))
 
@@ -159,12 +152,10 @@ def note_revisions(session_id):
 @login_required
 def sign_off(session_id):
     session = get_editable_session_or_404(session_id, actor())
-    try:
+    with committing(category="warning") as committed:
         sent = notes.sign_off(session, actor(), utcnow())
-    except notes.NotesError as exc:
-        refuse(None, exc, "warning")
+    if not committed:
         return redirect(url_for("coaching.notes", session_id=session.id))
-    db.session.commit()
     flash(_("Notulen ditandatangani dan dikunci; dikirim kepada %(n)s peserta.", n=len(sent)),
           "success")
     return redirect(_detail_url(session))
@@ -198,13 +189,10 @@ def finding_add(session_id):
     session = get_editable_session_or_404(session_id, actor())
     form = finding_form(session)
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             notes.add_finding(session, form.text.data, form.innovation_id.data,
                               form.item_id.data, actor())
-        except notes.NotesError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Temuan tersimpan."), "success")
             return _back(session, form)
     # Shown again on the notes page with the input kept and the reason given.
@@ -219,13 +207,10 @@ def finding_edit(session_id, finding_id):
     finding = _finding_or_404(session, finding_id)
     form = finding_form(session)
     if form.validate_on_submit():
-        try:
+        with committing(category="warning") as committed:
             notes.update_finding(finding, form.text.data, form.innovation_id.data,
                                  form.item_id.data, actor())
-        except notes.NotesError as exc:
-            refuse(None, exc, "warning")
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Temuan diperbarui."), "success")
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "warning")
@@ -237,12 +222,9 @@ def finding_edit(session_id, finding_id):
 def finding_delete(session_id, finding_id):
     session = get_editable_session_or_404(session_id, actor())
     finding = _finding_or_404(session, finding_id)
-    try:
+    with committing(category="warning") as committed:
         notes.delete_finding(finding, actor())
-    except notes.NotesError as exc:
-        refuse(None, exc, "warning")
-    else:
-        db.session.commit()
+    if committed:
         flash(_("Temuan dihapus."), "success")
     return redirect(safe_next(request.form.get("next")) or _detail_url(session, "temuan"))
 
@@ -254,12 +236,10 @@ def finding_delete(session_id, finding_id):
 def from_finding(finding_id):
     finding = db.session.get(Finding, finding_id) or abort(404)
     get_editable_session_or_404(finding.session_id, actor())
-    try:
+    with committing() as committed:
         task = notes.task_from_finding(finding, actor(), today_local())
-    except TaskError as exc:
-        refuse(None, exc)
+    if not committed:
         return redirect(_detail_url(finding.session))
-    db.session.commit()
     flash(_("Tindak lanjut dibuat dari temuan. Sesuaikan penanggung jawab dan tenggatnya."),
           "success")
     return redirect(url_for("followups.edit", task_id=task.id))

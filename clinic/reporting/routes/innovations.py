@@ -20,7 +20,7 @@ from clinic.reporting.forms.innovations import (
     DocumentForm, InnovationForm, ResubmitForm,
 )
 from clinic.reporting.models import STAGES, Innovation, InnovationDocument
-from clinic.web import actor, paginate, refuse
+from clinic.web import actor, committing, paginate, refuse
 
 EDITORS = (Role.ADMIN, Role.STAFF, Role.CONTACT)
 DOCUMENT_TYPES = ("pdf", "png", "jpeg", "docx", "xlsx")
@@ -156,13 +156,10 @@ def innovation_resubmit(innovation_id):
         return redirect(url_for("reporting.innovation_detail", innovation_id=previous.id))
     form = ResubmitForm()
     if form.validate_on_submit():
-        try:
+        with committing(form) as committed:
             innovation = services.submit_again(previous, cycle, form.development_note.data, user,
                                                ip=client_ip())
-        except services.ReportingError as exc:
-            refuse(form, exc)
-        else:
-            db.session.commit()
+        if committed:
             flash(_("Inovasi diajukan ulang pada siklus %(year)s. Perbarui profil dan butir "
                     "laporannya.", year=cycle.year), "success")
             return redirect(url_for("reporting.innovation_detail", innovation_id=innovation.id))
