@@ -100,29 +100,29 @@ def _overlapping(starts_at, ends_at, exclude_session_id):
     return stmt
 
 
+def _booked(base, link, key, model, ids):
+    """(other session, name) for each overlapping session that ``link`` ties to one of ``ids``."""
+    return db.session.execute(
+        base.add_columns(model.name)
+        .join(link, link.c.session_id == CoachingSession.id)
+        .join(model, model.id == link.c[key])
+        .where(link.c[key].in_(list(ids))))
+
+
 def _clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_session_id):
     base = _overlapping(starts_at, ends_at, exclude_session_id).order_by(CoachingSession.starts_at)
     found = []
-    if trainer_ids:
-        rows = db.session.execute(
-            base.add_columns(User.name)
-            .join(session_trainers, session_trainers.c.session_id == CoachingSession.id)
-            .join(User, User.id == session_trainers.c.user_id)
-            .where(session_trainers.c.user_id.in_(list(trainer_ids))))
-        found += [ScheduleWarning("clash_trainer", _l(
-            "Narasumber %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
-            name=name, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
-            blocking=True) for other, name in rows]
-    if skpd_ids:
-        rows = db.session.execute(
-            base.add_columns(Skpd.name)
-            .join(session_skpds, session_skpds.c.session_id == CoachingSession.id)
-            .join(Skpd, Skpd.id == session_skpds.c.skpd_id)
-            .where(session_skpds.c.skpd_id.in_(list(skpd_ids))))
-        found += [ScheduleWarning("clash_skpd", _l(
-            "%(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).",
-            name=name, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
-            blocking=True) for other, name in rows]
+    # Who cannot be in two sessions at once: trainers, then SKPDs (the order warnings are shown).
+    for kind, ids, link, key, model, message in (
+            ("clash_trainer", trainer_ids, session_trainers, "user_id", User, _l(
+                "Narasumber %(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s).")),
+            ("clash_skpd", skpd_ids, session_skpds, "skpd_id", Skpd, _l(
+                "%(name)s sudah dijadwalkan pada sesi \"%(title)s\" (%(when)s)."))):
+        if ids:
+            found += [ScheduleWarning(kind, message % {
+                "name": name, "title": other.title,
+                "when": span(other.starts_at, other.ends_at, zone)}, blocking=True)
+                for other, name in _booked(base, link, key, model, ids)]
     room = (room or "").strip().lower()
     if room:
         rows = db.session.scalars(base.where(func.lower(func.trim(CoachingSession.room)) == room))
