@@ -11,16 +11,20 @@ from clinic.email import absolute_url
 PRODID = "-//Bappeda Litbang//Klinik Inovasi//ID"
 
 
+def _add_given(component, properties):
+    """Add each of ``properties`` that has a value (an empty one is left out), in order."""
+    for name, value in properties.items():
+        if value:
+            component.add(name, value)
+    return component
+
+
 def _calendar(method=None, name=None):
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    if method:
-        cal.add("method", method)
-    if name:
-        cal.add("x-wr-calname", name)
-    return cal
+    return _add_given(cal, {"method": method, "x-wr-calname": name})
 
 
 def _organizer():
@@ -86,11 +90,7 @@ def due_date_event(uid, on, summary, description=None, url=None):
     event.add("dtend", on + timedelta(days=1))
     event.add("summary", summary)
     event.add("transp", "TRANSPARENT")
-    if description:
-        event.add("description", description)
-    if url:
-        event.add("url", url)
-    return event
+    return _add_given(event, {"description": description, "url": url})
 
 
 def feed(name, sessions=(), extra_events=()):
