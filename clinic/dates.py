@@ -13,6 +13,7 @@ INDONESIAN_ZONES = {
     "Asia/Jayapura": "WIT",
 }
 TIMEZONE_CHOICES = tuple(INDONESIAN_ZONES)
+LONG_DATE = "EEEE, d MMMM y"
 
 
 def default_zone():
@@ -29,22 +30,23 @@ def local(dt, tz=None):
     return dt.astimezone(ZoneInfo(str(tz or get_timezone())))
 
 
-def fmt_date(value, tz=None):
-    """'Selasa, 17 Juli 2024' in the user's language."""
+def _fmt_day(value, tz, pattern):
+    """The day of ``value`` (an instant is read in ``tz``) in the user's language, or ''."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = local(value, tz).date()
-    return format_date(value, "EEEE, d MMMM y")
+    return format_date(value, pattern)
+
+
+def fmt_date(value, tz=None):
+    """'Selasa, 17 Juli 2024' in the user's language."""
+    return _fmt_day(value, tz, LONG_DATE)
 
 
 def fmt_date_short(value, tz=None):
     """'17 Jul 2024'."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = local(value, tz).date()
-    return format_date(value, "d MMM y")
+    return _fmt_day(value, tz, "d MMM y")
 
 
 def fmt_datetime(value, tz=None):
@@ -54,7 +56,7 @@ def fmt_datetime(value, tz=None):
     zone = ZoneInfo(str(tz or get_timezone()))
     moment = value.astimezone(zone)
     clock = format_time(moment.time(), "short", rebase=False)
-    return f"{format_date(moment.date(), 'EEEE, d MMMM y')} {clock} {zone_label(zone)}"
+    return f"{format_date(moment.date(), LONG_DATE)} {clock} {zone_label(zone)}"
 
 
 def today_local(tz=None):
