@@ -120,10 +120,10 @@ def return_with_reason(item, reason, actor, expected_version=None, ip=None):
 
 
 def bulk_verify(items, actor, ip=None):
-    """Verify every submitted item of ``items``; return (verified, skipped) lists."""
+    """Verify every submitted item with evidence of ``items``; return (verified, skipped)."""
     verified, skipped = [], []
     for item in items:
-        if item.status == ItemStatus.SUBMITTED:
+        if item.status == ItemStatus.SUBMITTED and item.has_evidence:
             services.verify_item(item, actor)
             item_verified.send(item, actor=actor)
             verified.append(item)

@@ -86,6 +86,10 @@ def remove_evidence(evidence, actor):
     before = _touched(item, actor)
     evidence.removed_at = utcnow()
     evidence.removed_by_id = getattr(actor, "id", None)
+    if item.status == ItemStatus.SUBMITTED and not item.has_evidence:
+        # A level without evidence scores 0: nothing is left to verify, so back to draft.
+        item.status = ItemStatus.DRAFT
+        item.submitted_at = None
     _event(item, actor, "evidence_removed", before, evidence.original_name or evidence.url)
     db.session.flush()
 
@@ -121,6 +125,10 @@ def _review(item, actor, status, action, reason=None):
 def verify_item(item, actor):
     if item.status != ItemStatus.SUBMITTED:
         raise ReportingError(_l("Hanya butir berstatus Diajukan yang dapat diverifikasi."))
+    if not item.has_evidence:
+        raise ReportingError(_l("Butir ini tidak memiliki data pendukung: tingkat tanpa bukti "
+                                "bernilai 0. Kembalikan butir agar Perangkat Daerah "
+                                "melengkapinya."))
     _review(item, actor, ItemStatus.VERIFIED, "verified")
 
 
