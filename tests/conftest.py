@@ -33,6 +33,7 @@ from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskEvent
 from clinic.outbox.delivery import build_message
 from clinic.outbox.models import Notification
+from clinic.reporting.engine.store import differences
 from clinic.reporting.models import ReportItem
 from clinic.reporting.services import (
     add_document, add_file, create_innovation, ensure_spd_items,
@@ -146,7 +147,19 @@ def app(request):
     with app.app_context():
         open_database(app)
         yield app
+        check_score_aggregates()
         close_database()
+
+
+def check_score_aggregates():
+    """The score engine's consistency check (`flask score --check`) after every test: the
+    aggregates the hooks kept agree with a recomputation from the committed rows."""
+    db.session.rollback()
+    conn = db.session.connection()
+    found = [line for cycle_id in conn.scalars(select(Cycle.id))
+             for line in differences(conn, cycle_id)]
+    db.session.rollback()
+    assert not found, "score aggregates differ from the rows:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from clinic.demo.reporting import SEED, seed_reporting_demo
 from clinic.demo.reporting.plan import _profiles, plan_demo
 from clinic.extensions import db
 from clinic.main.todo import todo_for_contact
-from clinic.reporting import projection, scoring
+from clinic.reporting import engine, projection, scoring
 from clinic.reporting.models import (
     Evidence, Innovation, InnovationDocument, ItemEvent, ItemStatus, ReportItem,
 )
@@ -87,7 +87,7 @@ def test_demo_city_sits_just_under_the_target(app, client, auth, city, upload_fo
     assert len(claimed.covered) >= 5 and len(verified.covered) >= cycle.basic_service_min
     # the next best fixes are meaningful: a few dozen of them close the gap to the floor, and
     # verifying an uncounted innovation's last mandatory indicator is among the very best
-    fixes = ranked_fixes(result)
+    fixes = ranked_fixes(engine.city_score(cycle))
     gap, total, needed = floor - verified.index, Decimal(0), 0
     while total < gap:
         total += fixes[needed].gain

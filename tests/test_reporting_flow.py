@@ -8,7 +8,7 @@ from sqlalchemy import event, func, select
 
 from clinic.catalogue.services import load_catalogue
 from clinic.extensions import db
-from clinic.reporting import projection
+from clinic.reporting import engine, projection
 from clinic.reporting.models import Evidence, ItemStatus, ReportItem
 from clinic.reporting.queries import profile_problems
 from clinic.reporting.services import (
@@ -68,14 +68,21 @@ def test_status_flow_with_history(innovation, make_user):
     submit_item(item, contact)
     verify_item(item, staff)
     assert item.status == ItemStatus.VERIFIED
-    # editing verified evidence sends it back to review
+    # editing verified evidence sends it back to review: with a second link it stays submitted
+    add_link(item, "https://example.go.id/sk-lampiran.pdf", contact)
+    assert item.status == ItemStatus.SUBMITTED
+    verify_item(item, staff)
     remove_evidence(item.current_evidence[0], contact)
     assert item.status == ItemStatus.SUBMITTED
+    # removing the last evidence leaves a level worth 0: back to draft, nothing to verify
+    remove_evidence(item.current_evidence[0], contact)
+    assert item.status == ItemStatus.DRAFT
     db.session.commit()
     actions = [e.action for e in reversed(item.events)]
     assert actions == ["saved", "link_added", "submitted", "returned", "saved", "submitted",
-                       "verified", "reopened", "evidence_removed"]
-    assert db.session.scalar(select(func.count()).select_from(Evidence)) == 1  # kept in history
+                       "verified", "reopened", "link_added", "verified", "reopened",
+                       "evidence_removed", "evidence_removed"]
+    assert db.session.scalar(select(func.count()).select_from(Evidence)) == 2  # kept in history
 
 
 def test_second_editor_gets_a_conflict_and_nothing_changes(innovation, make_user):
@@ -133,6 +140,7 @@ def test_score_queries_do_not_grow_with_data(cycle, make_user, make_skpd):
     db.session.commit()
     db.session.expire_all()
     few = count_queries(lambda: projection.city_breakdown(cycle))
+    few_engine = count_queries(lambda: engine.city_score(cycle).ranked())
     for n in range(6):
         other = make_user(role="contact")
         inn = create_innovation(other.skpd, cycle, {"name": f"B{n}"}, other)
@@ -142,3 +150,5 @@ def test_score_queries_do_not_grow_with_data(cycle, make_user, make_skpd):
     db.session.expire_all()
     many = count_queries(lambda: projection.city_breakdown(cycle))
     assert many == few
+    many_engine = count_queries(lambda: engine.city_score(cycle).ranked())
+    assert many_engine == few_engine

@@ -9,7 +9,7 @@ from clinic.auth.models import User
 from clinic.catalogue.models import Cycle
 from clinic.extensions import db
 from clinic.main.todo import todo_for_contact
-from clinic.reporting import projection, scoring
+from clinic.reporting import engine, projection, scoring
 from clinic.reporting.models import ItemStatus
 from clinic.reporting.routes.score import _breakdown
 from clinic.reporting.services import (
@@ -99,7 +99,7 @@ def test_staff_sees_the_city_page(client, auth, city, cycle):
     # the basic-service urusan, the missing ones included
     assert "Pendidikan" in body and "Belum tercakup" in body
     # the best fix first, linked to its item, with its gain
-    fixes = ranked_fixes(result)
+    fixes = ranked_fixes(engine.city_score(cycle))
     best, last = fixes[0], fixes[19]
     assert f"+{ind(best.gain)} poin indeks" in body
     assert body.index(f'/items/{best.item.id}"') < body.index(f'/items/{last.item.id}"')
@@ -108,7 +108,7 @@ def test_staff_sees_the_city_page(client, auth, city, cycle):
 
 def test_skpd_contributions_add_up_to_the_city_sid(city, cycle):
     data = _breakdown(cycle)
-    result = data["result"]
+    result = {scoring.CLAIMED: data["score"].claimed, scoring.VERIFIED: data["score"].verified}
     for version, attr in ((scoring.CLAIMED, "claimed_points"),
                           (scoring.VERIFIED, "verified_points")):
         total = sum((getattr(f, attr) for f in data["per_skpd"].values()), Decimal(0))
@@ -118,8 +118,9 @@ def test_skpd_contributions_add_up_to_the_city_sid(city, cycle):
     assert (a.innovations, a.items) == (2, 40)
     assert (a.submitted, a.verified, a.returned, a.complete) == (1, 5, 2, 6)
     # Posyandu misses its mandatory indicators: it is not counted, so it adds no verified points
-    posyandu = data["rows"][city["posyandu"].id]
-    assert not posyandu.entry["counted_verified"] and posyandu.figures.verified_points == 0
+    posyandu = city["posyandu"].id
+    assert not data["score"].verified_of[posyandu].counted
+    assert data["score"].share(posyandu, scoring.VERIFIED) == 0
     assert city["c"].id not in data["per_skpd"]
 
 
@@ -232,7 +233,7 @@ def test_todo_lists_returned_first_then_incomplete_by_points(city, cycle):
     # only own SKPD: never DPUPR's innovation
     assert all(e.fix.skpd.id == city["a"].id for e in todo)
     # exactly the projection's ranking of this SKPD's fixes, narrowed to what the contact can do
-    city_order = [f.item.id for f in ranked_fixes(projection.city_breakdown(cycle), {city["a"].id})
+    city_order = [f.item.id for f in ranked_fixes(engine.city_score(cycle), {city["a"].id})
                   if f.status in (ItemStatus.EMPTY, ItemStatus.DRAFT)]
     assert [e.fix.item.id for e in incomplete] == city_order[:10]
 

@@ -3,8 +3,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from clinic.reporting.gains import next_best_fixes
 from clinic.reporting.scoring import (
-    CLAIMED, VERIFIED, Innovation, Row, Rules, breakdown, next_best_fixes, round2, score,
+    CLAIMED, VERIFIED, Innovation, Row, Rules, breakdown, round2, score,
 )
 
 BASIC = ("Pendidikan", "Kesehatan", "Pekerjaan Umum dan Penataan Ruang",

@@ -16,8 +16,8 @@ from clinic.coaching.models import CoachingSession, SessionStatus
 from clinic.db_types import utcnow
 from clinic.extensions import db
 from clinic.followups.services import open_tasks_for_skpds
-from clinic.reporting import projection
-from clinic.reporting.fixes import INCOMPLETE, Fix, ranked_fixes
+from clinic.reporting import engine
+from clinic.reporting.fixes import INCOMPLETE, Fix, as_fixes, chosen
 from clinic.reporting.models import ItemStatus
 
 TODO_LIMIT = 10
@@ -69,13 +69,15 @@ def todo_for_contact(user, cycle, limit=TODO_LIMIT):
     own = _visible_skpd_ids(user) & {user.skpd_id}
     if not own:
         return TodoList()
-    result = projection.city_breakdown(cycle)
-    fixes = ranked_fixes(result, own)
-    returned = [TodoEntry("returned", fix, reason=fix.item.return_reason)
-                for fix in fixes if fix.status == ItemStatus.RETURNED]
-    incomplete = [TodoEntry("incomplete", fix) for fix in fixes if fix.status in INCOMPLETE]
-    has_innovations = any(inn.skpd_id in own for inn in result["innovation_objects"].values())
-    return TodoList(entries=returned + incomplete[:limit] + _tasks_and_session(user, own),
+    score = engine.city_score(cycle)
+    returned = chosen(score, own, (ItemStatus.RETURNED,))
+    incomplete = chosen(score, own, INCOMPLETE)
+    fixes = as_fixes(returned + incomplete[:limit])
+    entries = [TodoEntry("returned", fix, reason=fix.item.return_reason)
+               if fix.status == ItemStatus.RETURNED else TodoEntry("incomplete", fix)
+               for fix in fixes]
+    has_innovations = any(skpd_id in own for skpd_id in score.skpd_of.values())
+    return TodoList(entries=entries + _tasks_and_session(user, own),
                     more=max(len(incomplete) - limit, 0), has_innovations=has_innovations)
 
 

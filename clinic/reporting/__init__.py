@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("reporting", __name__)
 
-from clinic.reporting import routes  # noqa: E402,F401
+from clinic.reporting import engine, routes  # noqa: E402,F401  (engine: the score hooks)

@@ -1,15 +1,19 @@
 """The next best fixes: the items not yet verified, ranked by the index points each would add.
 
-Read from the projection of a cycle (projection.city_breakdown) and narrowed to the SKPDs that
-must act; the score page, the contact's to-do list and the reminders list them.
+Read from the score engine's ranking of a cycle (engine.city_score(cycle).ranked()), narrowed
+to the SKPDs that must act; the score page, the contact's to-do list and the reminders list
+them. Only the fixes shown are loaded as objects, in one query.
 """
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from clinic.extensions import db
 from clinic.reporting import scoring
-from clinic.reporting.models import ItemStatus
+from clinic.reporting.models import Innovation, ItemStatus, ReportItem
 
 STATUS_LABELS = {
     ItemStatus.EMPTY: _l("Belum diisi"),
@@ -62,21 +66,34 @@ class Fix:
         return STATUS_CLASSES.get(self.status, "status-draft")
 
 
-def ranked_fixes(result, skpd_ids=None):
-    """The next best fixes of a city_breakdown() as Fix objects, best first.
+def chosen(score, skpd_ids=None, statuses=None):
+    """The ranked entries of a CityScore (engine.city) for ``skpd_ids`` and ``statuses``.
 
     With ``skpd_ids`` only the items those SKPDs must act on (Bappeda's own SPD items have no
     SKPD and are left out then).
     """
-    items = result["item_objects"]
-    innovations = result["innovation_objects"]
+    return [entry for entry in score.ranked()
+            if (skpd_ids is None or entry.skpd_id in skpd_ids)
+            and (statuses is None or entry.status in statuses)]
+
+
+def as_fixes(entries):
+    """Fix objects for ranked entries, in their order (one query)."""
+    if not entries:
+        return []
+    items = {item.id: item for item in db.session.scalars(
+        select(ReportItem).where(ReportItem.id.in_([e.item_id for e in entries]))
+        .options(joinedload(ReportItem.indicator), joinedload(ReportItem.skpd),
+                 joinedload(ReportItem.innovation).joinedload(Innovation.skpd)))}
     fixes = []
-    for fix in result["fixes"]:
-        item = items[fix["key"]]
-        if skpd_ids is not None and item.skpd_id not in skpd_ids:
-            continue
-        innovation = innovations.get(fix["innovation"])
-        # innovation.skpd is eagerly loaded; item.skpd only for SPD items.
+    for entry in entries:
+        item = items[entry.item_id]
+        innovation = item.innovation
         skpd = innovation.skpd if innovation is not None else item.skpd
-        fixes.append(Fix(item, innovation, skpd, fix["status"], fix["level"], fix["gain"]))
+        fixes.append(Fix(item, innovation, skpd, entry.status, entry.level, entry.gain))
     return fixes
+
+
+def ranked_fixes(score, skpd_ids=None, statuses=None, limit=None):
+    """The next best fixes as Fix objects, best first (at most ``limit``)."""
+    return as_fixes(chosen(score, skpd_ids, statuses)[:limit])

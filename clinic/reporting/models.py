@@ -187,3 +187,36 @@ class ItemEvent(db.Model):
 
     item = relationship("ReportItem", back_populates="events")
     actor = relationship("User")
+
+
+class InnovationScore(db.Model):
+    """The score engine's aggregate of one innovation, kept in the transaction of every change
+    that moves it (clinic.reporting.engine): SID points and eligibility per projection."""
+
+    __tablename__ = "innovation_scores"
+
+    innovation_id: Mapped[int] = mapped_column(
+        ForeignKey("innovations.id", ondelete="CASCADE"), primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    skpd_id: Mapped[int] = mapped_column(ForeignKey("skpds.id"))
+    claimed_points: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    verified_points: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    # Mandatory indicator codes not yet verified, e.g. ["SID-35"]; empty when none is missing.
+    missing_verified: Mapped[list] = mapped_column(JSON, default=list)
+    in_age_window: Mapped[bool] = mapped_column(default=True)
+    urusan: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class CycleScore(db.Model):
+    """Per cycle: the SPD points and the data version of the score, bumped by every change that
+    can move it; ``stamp`` (random per bump) names the version in caches."""
+
+    __tablename__ = "cycle_scores"
+
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    stamp: Mapped[str] = mapped_column(String(32), default="")
+    spd_claimed: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    spd_verified: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,8 @@
-"""The score of a cycle from the database: builds the scoring inputs in a fixed number of queries."""
+"""Every row of a cycle's score, for `flask score --json`: the inputs in a fixed number of queries.
+
+Pages read the score engine (clinic.reporting.engine), which never loads items; this module
+loads them all, for the full machine-readable breakdown and for checks against the engine.
+"""
 from collections import defaultdict
 from decimal import Decimal
 
@@ -9,20 +13,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from clinic.catalogue.models import Indicator
 from clinic.extensions import db
 from clinic.reporting import scoring
+from clinic.reporting.engine import city_score, rules_of
 from clinic.reporting.models import Evidence, Innovation, ReportItem
-
-
-def rules_of(cycle):
-    return scoring.Rules(
-        divisor_min=cycle.divisor_min,
-        basic_service_min=cycle.basic_service_min,
-        basic_service_urusan=tuple(cycle.basic_service_urusan or ()),
-        count_points=Decimal(cycle.count_points),
-        count_cap=cycle.count_cap,
-        index_max=Decimal(cycle.index_max),
-        bands=tuple((band.name, Decimal(band.floor)) for band in cycle.bands),
-        target_predicate=cycle.target_predicate,
-    )
 
 
 def _row(item):
@@ -92,6 +84,9 @@ def city_breakdown(cycle):
     innovations, spd_items = load(cycle)
     rules, spd_rows, inns = inputs(cycle, innovations, spd_items)
     result = scoring.breakdown(rules, spd_rows, inns)
+    engine = city_score(cycle)
+    result["fixes"] = [entry._asdict() for entry in engine.ranked()]
+    result["lowering"] = [entry._asdict() for entry in engine.lowering()]
     result["innovation_objects"] = {inn.id: inn for inn in innovations}
     result["item_objects"] = {item.id: item for inn in innovations for item in inn.items}
     result["item_objects"].update({item.id: item for item in spd_items})
@@ -138,8 +133,8 @@ def as_json(cycle, result):
         spd.append({**_item_json(item, row), "skpd": item.skpd.code if item.skpd else None})
     fixes = []
     for fix in result["fixes"]:
-        item = items[fix["key"]]
-        inn = innovations.get(fix["innovation"])
+        item = items[fix["item_id"]]
+        inn = innovations.get(fix["innovation_id"])
         fixes.append({
             "item_id": item.id, "indicator": fix["indicator"], "status": fix["status"],
             "level": fix["level"], "gain": _num(fix["gain"]),
@@ -161,4 +156,9 @@ def as_json(cycle, result):
         "spd": sorted(spd, key=lambda r: r["item_id"]),
         "innovations": innovations_json,
         "fixes": fixes,
+        "lowering": [{"innovation_id": low["innovation_id"],
+                      "innovation": innovations[low["innovation_id"]].name,
+                      "skpd": innovations[low["innovation_id"]].skpd.code,
+                      "by": _num(low["by"]), "counted": low["counted"]}
+                     for low in result["lowering"]],
     }

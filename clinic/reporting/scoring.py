@@ -71,8 +71,8 @@ class Row:
             return Decimal(0)
         if version == CLAIMED and not self.has_evidence:
             return Decimal(0)
-        if version == VERIFIED and self.status != "verified":
-            return Decimal(0)
+        if version == VERIFIED and (self.status != "verified" or not self.has_evidence):
+            return Decimal(0)  # a verified row whose evidence is gone scores nothing either
         return Decimal(self.weight) * self.level
 
     def counts_as_filled(self, version):
@@ -108,14 +108,32 @@ def _missing_mandatory(innovation, version):
             if row.mandatory and not row.counts_as_filled(version)]
 
 
-def _is_counted(innovation, version):
-    if version == CLAIMED:
-        return True
-    return innovation.in_age_window and not _missing_mandatory(innovation, version)
-
-
 def _sid_points(innovation, version):
     return sum((row.points(version) for row in innovation.rows), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One innovation in one projection: what the score engine keeps per innovation."""
+
+    points: Decimal
+    missing: tuple  # mandatory indicators not yet filled in this projection
+    in_age_window: bool
+    urusan: frozenset
+    version: str = VERIFIED
+
+    @property
+    def counted(self):
+        return self.version == CLAIMED or (self.in_age_window and not self.missing)
+
+
+def standing(innovation, version):
+    return Standing(_sid_points(innovation, version), tuple(_missing_mandatory(innovation, version)),
+                    innovation.in_age_window, frozenset(innovation.urusan), version)
+
+
+def _is_counted(innovation, version):
+    return standing(innovation, version).counted
 
 
 @dataclass
@@ -145,7 +163,7 @@ class Totals:
         }
 
 
-def _totals(rules, spd, sid_sum, n, covered_counter):
+def compute_totals(rules, spd, sid_sum, n, covered_counter):
     covered = tuple(u for u in rules.basic_service_urusan if covered_counter.get(u))
     divisor = max(rules.divisor_min, n)
     sid_average = sid_sum / divisor if divisor else Decimal(0)
@@ -161,94 +179,42 @@ def _totals(rules, spd, sid_sum, n, covered_counter):
 
 
 @dataclass
-class _State:
-    """Aggregates of one projection, kept so that one changed row is re-scored in O(1)."""
+class State:
+    """Aggregates of one projection: the sums the index is made of."""
 
     spd: Decimal
     sid_sum: Decimal
     n: int
     urusan: Counter = field(default_factory=Counter)
 
+    def add(self, standing):
+        if standing.counted:
+            self.n += 1
+            self.sid_sum += standing.points
+            self.urusan.update(standing.urusan)
 
-def _state(rules, spd_rows, innovations, version):
-    state = _State(sum((r.points(version) for r in spd_rows), Decimal(0)), Decimal(0), 0)
+    def totals(self, rules):
+        return compute_totals(rules, self.spd, self.sid_sum, self.n, self.urusan)
+
+
+def state_of(rules, spd_points, standings):
+    """The projection's State from its SPD points and the Standing of every innovation."""
+    state = State(spd_points, Decimal(0), 0)
     basic = set(rules.basic_service_urusan)
-    for innovation in innovations:
-        if _is_counted(innovation, version):
-            state.n += 1
-            state.sid_sum += _sid_points(innovation, version)
-            state.urusan.update(innovation.urusan & basic)
+    for one in standings:
+        state.add(Standing(one.points, one.missing, one.in_age_window, one.urusan & basic,
+                           one.version))
     return state
 
 
 def score(rules, spd_rows, innovations, version):
     """Totals of one projection (CLAIMED or VERIFIED)."""
-    state = _state(rules, spd_rows, innovations, version)
-    return _totals(rules, state.spd, state.sid_sum, state.n, state.urusan)
-
-
-def _verified_row(row):
-    level = row.level or row.max_level
-    return Row(row.key, row.indicator, row.weight, level, "verified", True, row.mandatory,
-               row.max_level)
-
-
-def next_best_fixes(rules, spd_rows, innovations):
-    """Every row not yet verified, ranked by the verified index points it would add.
-
-    The gain assumes the row is verified at its chosen level (or its highest level when none is
-    chosen), everything else unchanged; it includes an innovation becoming countable because its
-    last mandatory indicator is verified.
-    """
-    state = _state(rules, spd_rows, innovations, VERIFIED)
-    base = _totals(rules, state.spd, state.sid_sum, state.n, state.urusan).index
-    basic = set(rules.basic_service_urusan)
-    fixes = []
-    for row in spd_rows:
-        if row.status == "verified":
-            continue
-        gain_spd = _verified_row(row).points(VERIFIED) - row.points(VERIFIED)
-        index = _totals(rules, state.spd + gain_spd, state.sid_sum, state.n, state.urusan).index
-        fixes.append(_fix(row, None, index - base))
-    for innovation in innovations:
-        counted = _is_counted(innovation, VERIFIED)
-        points = _sid_points(innovation, VERIFIED)
-        for position, row in enumerate(innovation.rows):
-            if row.status == "verified":
-                continue
-            rows = list(innovation.rows)
-            rows[position] = _verified_row(row)
-            changed = Innovation(innovation.key, innovation.name, innovation.urusan,
-                                 innovation.in_age_window, tuple(rows))
-            now_counted = _is_counted(changed, VERIFIED)
-            sid_sum, n, urusan = state.sid_sum, state.n, Counter(state.urusan)
-            if counted:
-                sid_sum -= points
-                n -= 1
-                urusan.subtract(innovation.urusan & basic)
-            if now_counted:
-                sid_sum += _sid_points(changed, VERIFIED)
-                n += 1
-                urusan.update(innovation.urusan & basic)
-            index = _totals(rules, state.spd, sid_sum, n, +urusan).index
-            fixes.append(_fix(row, innovation, index - base))
-    fixes.sort(key=lambda fix: (-fix["gain"], str(fix["indicator"]), str(fix["key"])))
-    return fixes
-
-
-def _fix(row, innovation, gain):
-    return {
-        "key": row.key,
-        "indicator": row.indicator,
-        "innovation": None if innovation is None else innovation.key,
-        "status": row.status,
-        "level": row.level or row.max_level,
-        "gain": gain,
-    }
+    spd = sum((r.points(version) for r in spd_rows), Decimal(0))
+    return state_of(rules, spd, (standing(i, version) for i in innovations)).totals(rules)
 
 
 def breakdown(rules, spd_rows, innovations):
-    """The whole picture: both projections, each innovation's rows and the ranked fixes."""
+    """The whole picture: both projections and each innovation's rows (fixes: clinic.reporting.gains)."""
     claimed = score(rules, spd_rows, innovations, CLAIMED)
     verified = score(rules, spd_rows, innovations, VERIFIED)
     basic = rules.basic_service_urusan
@@ -269,5 +235,4 @@ def breakdown(rules, spd_rows, innovations):
         "verified": verified,
         "basic_service_missing": [u for u in basic if u not in verified.covered],
         "innovations": per_innovation,
-        "fixes": next_best_fixes(rules, spd_rows, innovations),
     }

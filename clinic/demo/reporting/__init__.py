@@ -14,7 +14,7 @@ from sqlalchemy import select
 from clinic.demo.reporting.plan import ASSIGNED_SPD, plan_demo
 from clinic.demo.reporting.writer import Writer
 from clinic.extensions import db
-from clinic.reporting import projection, scoring, services
+from clinic.reporting import engine, scoring, services
 from clinic.reporting.models import ReportItem
 
 SEED = 20260
@@ -59,7 +59,7 @@ def seed_reporting_demo(cycle, skpds, contacts_by_skpd, staff, scale=1, upload_f
             writer.document(innovation, profile.contact)
     files = writer.store_files()
     db.session.flush()
-    result = projection.city_breakdown(cycle)
+    score = engine.city_score(cycle)
     return {"innovations": len(plans), "files": files,
-            "claimed_index": scoring.round2(result["claimed"].index),
-            "verified_index": scoring.round2(result["verified"].index)}
+            "claimed_index": scoring.round2(score.claimed.index),
+            "verified_index": scoring.round2(score.verified.index)}

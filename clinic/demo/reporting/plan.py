@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from clinic.demo.reporting.content import ASN_NAMES, INNOVATIONS, UNIT_INNOVATIONS, design_text
-from clinic.reporting import projection, scoring
+from clinic.reporting import engine, scoring
 from clinic.reporting.models import Innovation
 
 CLAIMED_ABOVE = Decimal("3.5")  # the claimed index ends at least this far above the floor
@@ -82,7 +82,7 @@ class Tuner:
     """Find the fill and verify thresholds that put the two indexes around the target floor."""
 
     def __init__(self, cycle, spd, innovations):
-        self.rules = projection.rules_of(cycle)
+        self.rules = engine.rules_of(cycle)
         self.spd, self.innovations = spd, innovations  # innovations: (profile, [RowPlan])
         target = self.rules.target_predicate
         self.floor = self.rules.floor_of(target) if target else None

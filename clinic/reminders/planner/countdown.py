@@ -23,7 +23,7 @@ def plan_countdown(run):
     pending = unplanned({f"countdown:{run.cycle.id}:{days}:{c.id}": c for c in contacts})
     if not pending:
         return 0
-    missing = missing_by_skpd(run.breakdown)
+    missing = missing_by_skpd(run.score)
     written = 0
     for key, contact in pending:
         fixes = missing.get(contact.skpd_id)

@@ -14,8 +14,8 @@ from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
 from clinic.reminders.planner.rules import unplanned, write, zone_of
-from clinic.reporting import projection
-from clinic.reporting.fixes import INCOMPLETE, ranked_fixes
+from clinic.reporting import engine
+from clinic.reporting.fixes import INCOMPLETE, as_fixes, chosen, ranked_fixes
 from clinic.reporting.models import ItemStatus
 from clinic.workdays import is_working_day
 
@@ -50,22 +50,22 @@ class Digest:
         return self.count > 0
 
 
-def digest_for(contact, today, now, cycle=None, breakdown=None):
+def digest_for(contact, today, now, cycle=None, score=None):
     """The digest of ``contact`` for local date ``today`` (``now`` an aware instant), or None
-    when there is nothing actionable. ``breakdown`` (projection.city_breakdown) may be shared
-    between contacts so that a run computes the city's score once."""
+    when there is nothing actionable. ``score`` (engine.city_score) may be shared between
+    contacts so that a run reads the city's score once."""
     cycle = cycle or current_cycle()
     if (cycle is None or contact.role != "contact" or not contact.is_active
             or contact.skpd is None or not contact.skpd.is_active):
         return None
     own = {contact.skpd_id}
-    result = breakdown if breakdown is not None else projection.city_breakdown(cycle)
-    fixes = ranked_fixes(result, own)
-    incomplete = [fix for fix in fixes if fix.status in INCOMPLETE]
+    score = score if score is not None else engine.city_score(cycle)
+    incomplete = chosen(score, own, INCOMPLETE)
     digest = Digest(
         contact=contact, skpd=contact.skpd, today=today,
-        returned=[fix for fix in fixes if fix.status == ItemStatus.RETURNED],
-        incomplete=incomplete[:ITEM_LIMIT], more_incomplete=max(len(incomplete) - ITEM_LIMIT, 0),
+        returned=ranked_fixes(score, own, (ItemStatus.RETURNED,)),
+        incomplete=as_fixes(incomplete[:ITEM_LIMIT]),
+        more_incomplete=max(len(incomplete) - ITEM_LIMIT, 0),
         tasks=_tasks(own, today + timedelta(days=cycle.digest_task_days)),
         sessions=_sessions(own, now, today, cycle),
     )
@@ -124,7 +124,7 @@ def plan_digests(run):
     written = 0
     for key, contact in unplanned({f"digest:{c.id}:{run.today.isoformat()}": c
                                    for c in contacts}):
-        digest = digest_for(contact, run.today, run.now, run.cycle, run.breakdown)
+        digest = digest_for(contact, run.today, run.now, run.cycle, run.score)
         if digest is None:
             continue
         subject = _l("Ringkasan Klinik Inovasi: %(n)s hal perlu ditindaklanjuti",

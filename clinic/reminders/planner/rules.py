@@ -18,26 +18,26 @@ from clinic.extensions import db
 from clinic.outbox.models import Notification
 from clinic.outbox.services import send_email
 from clinic.reminders import preferences
-from clinic.reporting import projection
-from clinic.reporting.fixes import ranked_fixes
+from clinic.reporting import engine
+from clinic.reporting.fixes import as_fixes, chosen
 from clinic.reporting.models import ItemStatus
 
 
 class Run:
-    """One pass: the cycle, the moment in its zone, and the city's breakdown computed once."""
+    """One pass: the cycle, the moment in its zone, and the city's score read once."""
 
     def __init__(self, cycle, now):
         self.cycle, self.now = cycle, now.astimezone(timezone.utc)
         self.zone = ZoneInfo(cycle.timezone)
         self.local = now.astimezone(self.zone)
         self.today = self.local.date()
-        self._breakdown = None
+        self._score = None
 
     @property
-    def breakdown(self):
-        if self._breakdown is None:
-            self._breakdown = projection.city_breakdown(self.cycle)
-        return self._breakdown
+    def score(self):
+        if self._score is None:
+            self._score = engine.city_score(self.cycle)
+        return self._score
 
     def due_today(self):
         """Whether today's "at digest_at local" moment has come (until local midnight)."""
@@ -104,10 +104,10 @@ def staff_members():
         .order_by(User.name, User.id)).all()
 
 
-def missing_by_skpd(breakdown):
+def missing_by_skpd(score):
     """{skpd_id: [Fix]} of the items SKPDs still have to fill in or correct."""
     missing = defaultdict(list)
-    for fix in ranked_fixes(breakdown):
-        if fix.status in ItemStatus.OPEN and fix.item.skpd_id is not None:
-            missing[fix.item.skpd_id].append(fix)
+    entries = [e for e in chosen(score, statuses=ItemStatus.OPEN) if e.skpd_id is not None]
+    for fix in as_fixes(entries):
+        missing[fix.item.skpd_id].append(fix)
     return missing

@@ -33,16 +33,15 @@ class Summary:
     behind: list = field(default_factory=list)
 
 
-def summary_for(cycle, breakdown, now):
-    """The summary of ``cycle`` at ``now`` from a projection.city_breakdown()."""
-    missing = missing_by_skpd(breakdown)
+def summary_for(cycle, score, now):
+    """The summary of ``cycle`` at ``now`` from its CityScore (clinic.reporting.engine)."""
+    missing = missing_by_skpd(score)
     skpds = {s.id: s for s in db.session.scalars(select(Skpd).where(Skpd.id.in_(missing)))}
     behind = sorted(
         (Behind(skpds[sid], len(fixes), sum((f.points for f in fixes), start=Decimal(0)))
          for sid, fixes in missing.items() if sid in skpds),
         key=lambda b: (-b.points, -b.items, b.skpd.name))
-    return Summary(claimed=breakdown["claimed"].rounded(),
-                   verified=breakdown["verified"].rounded(),
+    return Summary(claimed=score.claimed.rounded(), verified=score.verified.rounded(),
                    moved=_moved(cycle, now - timedelta(days=7)), behind=behind[:BEHIND_LIMIT])
 
 
@@ -68,7 +67,7 @@ def plan_summaries(run):
     pending = unplanned({f"summary:{user.id}:{week}": user for user in staff})
     if not pending:
         return 0
-    summary = summary_for(run.cycle, run.breakdown, run.now)
+    summary = summary_for(run.cycle, run.score, run.now)
     written = 0
     for key, user in pending:
         subject = _l("Ringkasan mingguan %(cycle)s: skor kota dan Perangkat Daerah yang "

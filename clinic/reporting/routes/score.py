@@ -1,15 +1,16 @@
 """Views of the reporting blueprint: the city's score and one SKPD's share of it.
 
-Every figure comes from clinic.reporting.projection, which loads the whole cycle in a fixed
-number of queries; a contact's page shows only their own SKPD's rows, chosen through
+Every figure comes from the score engine (clinic.reporting.engine), read from its aggregates
+and cached per data version; a contact's page shows only their own SKPD's rows, chosen through
 clinic.access.
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import abort, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from clinic.access import get_scoped_or_404, roles_required
 from clinic.admin.models import Skpd
@@ -17,9 +18,9 @@ from clinic.catalogue.models import Cycle
 from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.ids import bounded_int
-from clinic.reporting import bp, projection, scoring
-from clinic.reporting.fixes import ranked_fixes
-from clinic.reporting.models import ItemStatus
+from clinic.reporting import bp, engine, scoring
+from clinic.reporting.fixes import as_fixes, chosen
+from clinic.reporting.models import Innovation, ItemStatus
 from clinic.web import actor
 
 TOP_FIXES = 20
@@ -38,75 +39,88 @@ class Figures:
     claimed_points: Decimal = Decimal(0)  # contribution to the city's SID, claimed
     verified_points: Decimal = Decimal(0)  # contribution to the city's SID, verified
 
-    def count(self, item):
-        self.items += 1
-        self.complete += item.status in (ItemStatus.SUBMITTED, ItemStatus.VERIFIED)
-        self.submitted += item.status == ItemStatus.SUBMITTED
-        self.verified += item.status == ItemStatus.VERIFIED
-        self.returned += item.status == ItemStatus.RETURNED
+    def count(self, counts):
+        """Add a Counter of item statuses."""
+        self.items += sum(counts.values())
+        self.complete += counts[ItemStatus.SUBMITTED] + counts[ItemStatus.VERIFIED]
+        self.submitted += counts[ItemStatus.SUBMITTED]
+        self.verified += counts[ItemStatus.VERIFIED]
+        self.returned += counts[ItemStatus.RETURNED]
 
 
 @dataclass
 class InnovationRow:
     innovation: object
-    entry: dict  # the projection's entry: raw SID points, counted, missing mandatory indicators
+    entry: dict  # raw SID points, counted, missing mandatory indicators
     figures: Figures = field(default_factory=Figures)
 
 
-def _share(points, totals):
-    """SID points an innovation adds to a projection: its part of the average term and an
-    equal part of the count term (so the shares of all SKPDs add up to the city's SID)."""
-    if not totals.n:
-        return Decimal(0)
-    return points / totals.divisor + totals.count_term / totals.n
-
-
-def _target(cycle, result):
+def _target(score):
     """The target predicate's floor and how far each projection is from it (unrounded test,
     rounded distance: 65.009 has not reached 65.01 although both display as 65,01)."""
-    rules = projection.rules_of(cycle)
+    rules = score.rules
     floor = rules.floor_of(rules.target_predicate) if rules.target_predicate else None
     out = {"name": rules.target_predicate, "floor": floor}
-    for version in (scoring.CLAIMED, scoring.VERIFIED):
-        index = result[version].index
+    for version, totals in ((scoring.CLAIMED, score.claimed), (scoring.VERIFIED, score.verified)):
         out[version] = None if floor is None else {
-            "reached": index >= floor, "distance": scoring.round2(abs(index - floor))}
+            "reached": totals.index >= floor, "distance": scoring.round2(abs(totals.index - floor))}
     return out
 
 
-def _breakdown(cycle):
-    """The projection plus per-SKPD and per-innovation figures."""
-    result = projection.city_breakdown(cycle)
-    inns = result["innovation_objects"]
+def _per_skpd(score):
+    """{skpd id: Figures} and the SPD items' Figures, from the engine's aggregates."""
     per_skpd = defaultdict(Figures)
-    rows = {}
-    for entry in result["innovations"]:
-        innovation = inns[entry["key"]]
-        row = rows[innovation.id] = InnovationRow(innovation, entry)
-        row.figures.innovations = 1
-        row.figures.claimed_points = _share(entry["claimed_points"], result["claimed"])
-        if entry["counted_verified"]:
-            row.figures.verified_points = _share(entry["verified_points"], result["verified"])
-        skpd = per_skpd[innovation.skpd_id]
-        skpd.innovations += 1
-        skpd.claimed_points += row.figures.claimed_points
-        skpd.verified_points += row.figures.verified_points
+    for key, skpd_id in score.skpd_of.items():
+        figures = per_skpd[skpd_id]
+        figures.innovations += 1
+        figures.claimed_points += score.share(key, scoring.CLAIMED)
+        figures.verified_points += score.share(key, scoring.VERIFIED)
     spd = Figures()
-    for item in result["item_objects"].values():
-        if item.innovation_id is None:
-            spd.count(item)
-        else:
-            rows[item.innovation_id].figures.count(item)
-        if item.skpd_id is not None:
-            per_skpd[item.skpd_id].count(item)  # includes SPD items assigned to the SKPD
-    rounded = {v: result[v].rounded() for v in (scoring.CLAIMED, scoring.VERIFIED)}
-    return {"result": result, "per_skpd": per_skpd, "rows": rows, "spd": spd,
-            "claimed": rounded[scoring.CLAIMED], "verified": rounded[scoring.VERIFIED],
-            "target": _target(cycle, result)}
+    for (skpd_id, innovation_id), counts in score.status_counts.items():
+        if innovation_id is None:
+            spd.count(counts)
+        if skpd_id is not None:
+            per_skpd[skpd_id].count(counts)  # includes SPD items assigned to the SKPD
+    return per_skpd, spd
 
 
-def _urusan(cycle, result):
-    return [(name, name in result["claimed"].covered, name in result["verified"].covered)
+def _breakdown(cycle):
+    score = engine.city_score(cycle)
+    per_skpd, spd = _per_skpd(score)
+    return {"score": score, "per_skpd": per_skpd, "spd": spd,
+            "claimed": score.claimed.rounded(), "verified": score.verified.rounded(),
+            "target": _target(score)}
+
+
+def _innovation_rows(score, skpd):
+    """The SKPD's innovations with their standing (one query for the names)."""
+    innovations = db.session.scalars(
+        select(Innovation).where(Innovation.cycle_id == score.cycle_id,
+                                 Innovation.skpd_id == skpd.id)
+        .order_by(Innovation.id)).all()
+    rows = []
+    for innovation in innovations:
+        claimed, verified = score.claimed_of[innovation.id], score.verified_of[innovation.id]
+        row = InnovationRow(innovation, {
+            "claimed_points": claimed.points, "verified_points": verified.points,
+            "counted_verified": verified.counted, "in_age_window": verified.in_age_window,
+            "mandatory_missing": list(verified.missing)})
+        row.figures.count(score.status_counts.get((skpd.id, innovation.id), Counter()))
+        rows.append(row)
+    return rows
+
+
+def _lowering(score, skpd_ids=None):
+    """Innovations that lower the city's verified index, with their objects (one query)."""
+    chosen = [low for low in score.lowering() if skpd_ids is None or low.skpd_id in skpd_ids]
+    objects = {inn.id: inn for inn in db.session.scalars(
+        select(Innovation).where(Innovation.id.in_([low.innovation_id for low in chosen]))
+        .options(joinedload(Innovation.skpd)))} if chosen else {}
+    return [(objects[low.innovation_id], low) for low in chosen]
+
+
+def _urusan(cycle, score):
+    return [(name, name in score.claimed.covered, name in score.verified.covered)
             for name in cycle.basic_service_urusan or ()]
 
 
@@ -128,23 +142,19 @@ def _cycles():
 def _skpd_page(cycle, skpd):
     """One SKPD's figures; of the rest of the city only the totals, never another SKPD's rows."""
     data = _breakdown(cycle)
-    result = data["result"]
-    fixes = ranked_fixes(result, {skpd.id})
-    items = result["item_objects"]
-    in_city_top = sum(1 for fix in result["fixes"][:TOP_FIXES]
-                      if items[fix["key"]].skpd_id == skpd.id)
+    score = data["score"]
+    own = chosen(score, {skpd.id})
     city = {key: data[key] for key in ("claimed", "verified", "target")}
-    city["fixes_total"] = len(result["fixes"])
-    city["in_top"] = in_city_top
+    city["fixes_total"] = len(score.ranked())
+    city["in_top"] = sum(1 for entry in score.ranked()[:TOP_FIXES] if entry.skpd_id == skpd.id)
     # A contact's next step is an item they can act on, not one waiting for Bappeda.
     actionable = ItemStatus.OPEN if actor().is_contact else ItemStatus.ALL
-    next_fix = next((fix for fix in fixes if fix.status in actionable), None)
+    next_fix = next(iter(as_fixes([e for e in own if e.status in actionable][:1])), None)
     return render_template(
         "reporting/score_skpd.html", cycle=cycle, cycles=_cycles(), skpd=skpd, city=city,
-        next_fix=next_fix,
-        figures=data["per_skpd"].get(skpd.id, Figures()),
-        rows=[row for row in data["rows"].values() if row.innovation.skpd_id == skpd.id],
-        fixes=fixes[:TOP_FIXES], fixes_total=len(fixes), top=TOP_FIXES)
+        next_fix=next_fix, figures=data["per_skpd"].get(skpd.id, Figures()),
+        rows=_innovation_rows(score, skpd), lowering=_lowering(score, {skpd.id}),
+        fixes=as_fixes(own[:TOP_FIXES]), fixes_total=len(own), top=TOP_FIXES)
 
 
 @bp.route("/score/", methods=["GET"])
@@ -162,12 +172,12 @@ def score():
     data = _breakdown(cycle)
     skpds = db.session.scalars(select(Skpd).order_by(Skpd.code)).all()
     listed = [s for s in skpds if s.is_active or s.id in data["per_skpd"]]
-    fixes = ranked_fixes(data["result"])
+    ranked = data["score"].ranked()
     return render_template(
         "reporting/score_city.html", cycle=cycle, cycles=_cycles(), data=data,
         skpd_rows=[(s, data["per_skpd"].get(s.id, Figures())) for s in listed],
-        urusan=_urusan(cycle, data["result"]), fixes=fixes[:TOP_FIXES], fixes_total=len(fixes),
-        top=TOP_FIXES)
+        urusan=_urusan(cycle, data["score"]), fixes=as_fixes(ranked[:TOP_FIXES]),
+        fixes_total=len(ranked), lowering=_lowering(data["score"]), top=TOP_FIXES)
 
 
 @bp.route("/score/skpd/<int:skpd_id>", methods=["GET"])
