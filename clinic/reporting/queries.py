@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clinic.admin.models import Skpd
 from clinic.catalogue.models import Indicator
@@ -129,15 +130,17 @@ def _points(value):
 
 def innovation_summary(innovation):
     """Items, points and eligibility of one innovation, scored by clinic.reporting.scoring."""
-    db.session.scalars(
+    items = db.session.scalars(
         select(ReportItem).where(ReportItem.innovation_id == innovation.id)
+        .order_by(ReportItem.position)
         .options(selectinload(ReportItem.evidence),
                  selectinload(ReportItem.indicator).selectinload(Indicator.levels))
     ).all()
+    # Hand the loaded rows to the relationship (loading it again would lose the options).
+    set_committed_value(innovation, "items", items)
     cycle = innovation.cycle
     rules, spd_rows, inns = projection.inputs(cycle, [innovation], [])
     entry = scoring.breakdown(rules, spd_rows, inns)["innovations"][0]
-    items = list(innovation.items)
     names = {item.indicator.code: item.indicator.name for item in items}
     return {
         "report_items": items,
