@@ -6,9 +6,7 @@ the city's index (eligible but weak: the average is over MAX(divisor, n)) is fou
 from collections import Counter
 from decimal import Decimal
 
-from clinic.reporting.scoring import (
-    VERIFIED, Standing, compute_totals, standing, state_of,
-)
+from clinic.reporting.scoring import VERIFIED, Standing, index_of, standing, state_of
 
 
 def verified_points(row):
@@ -27,42 +25,48 @@ class Gains:
     def __init__(self, rules, state):
         self.rules, self.state = rules, state
         self.basic = frozenset(rules.basic_service_urusan)
-        self.base = self._index(state.spd, state.sid_sum, state.n, state.urusan)
+        self.covered = self._covered(state.urusan)
+        self.base = self._index(state.spd, state.sid_sum, state.n, self.covered)
 
-    def _index(self, spd, sid_sum, n, urusan):
-        return compute_totals(self.rules, spd, sid_sum, n, urusan).index
+    def _covered(self, urusan):
+        return sum(1 for u in self.basic if urusan.get(u))
 
-    def _moved(self, removed, added):
-        urusan = Counter(self.state.urusan)
-        urusan.subtract(removed & self.basic)
-        urusan.update(added & self.basic)
-        return +urusan
+    def _index(self, spd, sid_sum, n, covered):
+        return index_of(self.rules, spd, sid_sum, n, covered)
 
     def spd_row(self, row):
         gain = verified_points(row) - row.points(VERIFIED)
         return self._index(self.state.spd + gain, self.state.sid_sum, self.state.n,
-                           self.state.urusan) - self.base
+                           self.covered) - self.base
 
     def sid_row(self, row, standing):
         """Verifying ``row`` of the innovation whose verified Standing is ``standing``."""
         points = verified_points(row)
-        missing = set(standing.missing)
-        if row.mandatory and points > 0:
-            missing.discard(row.indicator)
-        now = Standing(standing.points + points - row.points(VERIFIED), tuple(missing),
+        missing = standing.missing
+        if row.mandatory and points > 0 and row.indicator in missing:
+            missing = tuple(code for code in missing if code != row.indicator)
+        now = Standing(standing.points + points - row.points(VERIFIED), missing,
                        standing.in_age_window, standing.urusan)
         return self.replace(standing, now)
 
     def replace(self, old, new):
         """The index change when one innovation's Standing becomes ``new`` (None: withdrawn)."""
+        was, will = old.counted, new is not None and new.counted
+        if not was and not will:
+            return Decimal(0)  # neither counted before nor after: the city does not move
         sid_sum, n = self.state.sid_sum, self.state.n
         removed = added = frozenset()
-        if old.counted:
-            sid_sum, n, removed = sid_sum - old.points, n - 1, old.urusan
-        if new is not None and new.counted:
-            sid_sum, n, added = sid_sum + new.points, n + 1, new.urusan
-        urusan = self._moved(removed, added) if removed != added else self.state.urusan
-        return self._index(self.state.spd, sid_sum, n, urusan) - self.base
+        if was:
+            sid_sum, n, removed = sid_sum - old.points, n - 1, old.urusan & self.basic
+        if will:
+            sid_sum, n, added = sid_sum + new.points, n + 1, new.urusan & self.basic
+        covered = self.covered
+        if removed != added:
+            urusan = Counter(self.state.urusan)
+            urusan.subtract(removed)
+            urusan.update(added)
+            covered = self._covered(urusan)
+        return self._index(self.state.spd, sid_sum, n, covered) - self.base
 
 
 def next_best_fixes(rules, spd_rows, innovations):

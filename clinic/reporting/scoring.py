@@ -163,15 +163,25 @@ class Totals:
         }
 
 
-def compute_totals(rules, spd, sid_sum, n, covered_counter):
-    covered = tuple(u for u in rules.basic_service_urusan if covered_counter.get(u))
+def _terms(rules, spd, sid_sum, n, covered_count):
+    """(divisor, SID average, count term, SID, index): the one place the formula is written."""
     divisor = max(rules.divisor_min, n)
     sid_average = sid_sum / divisor if divisor else Decimal(0)
     count_term = Decimal(0)
-    if len(covered) >= rules.basic_service_min:
+    if covered_count >= rules.basic_service_min:
         count_term = min(n, rules.count_cap) * Decimal(rules.count_points)
     sid = sid_average + count_term
-    index = (spd + sid) / Decimal(rules.index_max) * HUNDRED
+    return divisor, sid_average, count_term, sid, (spd + sid) / Decimal(rules.index_max) * HUNDRED
+
+
+def index_of(rules, spd, sid_sum, n, covered_count):
+    """The unrounded index alone (what a gain needs), computed exactly as compute_totals does."""
+    return _terms(rules, spd, sid_sum, n, covered_count)[4]
+
+
+def compute_totals(rules, spd, sid_sum, n, covered_counter):
+    covered = tuple(u for u in rules.basic_service_urusan if covered_counter.get(u))
+    divisor, sid_average, count_term, sid, index = _terms(rules, spd, sid_sum, n, len(covered))
     target = rules.floor_of(rules.target_predicate) if rules.target_predicate else None
     gap = max(target - index, Decimal(0)) if target is not None else None
     return Totals(spd, sid_sum, n, divisor, sid_average, covered, count_term, sid, index,
