@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -q
 TEST_WORKERS ?= auto
 SUITE_ARGS = -n $(TEST_WORKERS) --durations=15 --ignore=tests/browser tests
 
-.PHONY: run setup dev-setup translations test test-pg test-mariadb test-browser test-all extract-messages clean
+.PHONY: run setup dev-setup translations test test-pg test-mariadb test-browser test-all bench extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,13 @@ test-mariadb: dev-setup
 	TEST_DATABASE_URL="$(MARIADB_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS) $(SUITE_ARGS)
 
 test-all: test test-pg test-mariadb test-browser
+
+# Serves the demo city (scale 1 and 10, SQLite and PostgreSQL) with gunicorn as deployed and
+# drives every key page with wrk beside a Flask hello world; writes bench/results.md and .json.
+# Not part of `make test` or CI. BENCH_SECONDS, BENCH_DBS, BENCH_SCALES restrict a run
+# (scripts/bench/settings.py).
+bench: dev-setup
+	$(BIN)/python -m scripts.bench
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 100 -o clinic/translations/messages.pot .
