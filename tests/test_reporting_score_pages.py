@@ -283,3 +283,19 @@ def test_todo_partial_renders_entries_and_empty_states(app, city, cycle):
     with app.test_request_context("/"):
         html = render_template("main/_todo.html", todo=done)
         assert "Tidak ada yang perlu Anda kerjakan" in html
+
+
+@pytest.mark.app_config(ITEMS_PER_PAGE=2)
+def test_city_page_lists_the_skpds_a_page_at_a_time(client, auth, city, cycle):
+    auth.login_as(city["staff"])
+
+    def listed(body):
+        return {code for code in ("DINKES", "DISNAKER", "DPUPR")
+                if f'<span class="text-muted small">{code}</span>' in body}
+
+    first = client.get("/score/").get_data(as_text=True)
+    second = client.get("/score/?cycle=2026&page=2").get_data(as_text=True)
+    assert listed(first) == {"DINKES", "DISNAKER"} and listed(second) == {"DPUPR"}
+    assert "Menampilkan 1-2 dari 3" in first and "Menampilkan 3-3 dari 3" in second
+    assert 'href="/score/?page=2&amp;cycle=2026"' in first or \
+        'href="/score/?cycle=2026&amp;page=2"' in first

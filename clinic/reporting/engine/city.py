@@ -68,6 +68,13 @@ class CityScore:
                 .group_by(ReportItem.skpd_id, ReportItem.innovation_id, ReportItem.status)):
             self.status_counts[(skpd_id, innovation_id)][status] += n
         self._ranked = self._lowering = None
+        self._derived = {}
+
+    def derived(self, key, compute):
+        """``compute(self)``, computed once per data version (e.g. a page's per-SKPD table)."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]
 
     def share(self, innovation_id, version):
         """SID points an innovation adds to a projection: its part of the average term and an

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import abort, render_template, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from clinic.access import get_scoped_or_404, roles_required
@@ -21,7 +21,7 @@ from clinic.ids import bounded_int
 from clinic.reporting import bp, engine, scoring
 from clinic.reporting.fixes import as_fixes, chosen
 from clinic.reporting.models import Innovation, ItemStatus
-from clinic.web import actor
+from clinic.web import actor, paginate
 
 TOP_FIXES = 20
 
@@ -86,7 +86,7 @@ def _per_skpd(score):
 
 def _breakdown(cycle):
     score = engine.city_score(cycle)
-    per_skpd, spd = _per_skpd(score)
+    per_skpd, spd = score.derived("per_skpd", _per_skpd)  # once per data version
     return {"score": score, "per_skpd": per_skpd, "spd": spd,
             "claimed": score.claimed.rounded(), "verified": score.verified.rounded(),
             "target": _target(score)}
@@ -111,12 +111,14 @@ def _innovation_rows(score, skpd):
 
 
 def _lowering(score, skpd_ids=None):
-    """Innovations that lower the city's verified index, with their objects (one query)."""
-    chosen = [low for low in score.lowering() if skpd_ids is None or low.skpd_id in skpd_ids]
+    """The TOP_FIXES innovations that lower the city's verified index most, with their objects
+    (one query), and how many there are in all."""
+    found = [low for low in score.lowering() if skpd_ids is None or low.skpd_id in skpd_ids]
+    chosen = found[:TOP_FIXES]
     objects = {inn.id: inn for inn in db.session.scalars(
         select(Innovation).where(Innovation.id.in_([low.innovation_id for low in chosen]))
         .options(joinedload(Innovation.skpd)))} if chosen else {}
-    return [(objects[low.innovation_id], low) for low in chosen]
+    return [(objects[low.innovation_id], low) for low in chosen], len(found)
 
 
 def _urusan(cycle, score):
@@ -170,12 +172,12 @@ def score():
     if cycle is None:
         return render_template("reporting/score_city.html", cycle=None)
     data = _breakdown(cycle)
-    skpds = db.session.scalars(select(Skpd).order_by(Skpd.code)).all()
-    listed = [s for s in skpds if s.is_active or s.id in data["per_skpd"]]
+    page = paginate(select(Skpd).where(or_(Skpd.is_active, Skpd.id.in_(list(data["per_skpd"]))))
+                    .order_by(Skpd.code))
     ranked = data["score"].ranked()
     return render_template(
-        "reporting/score_city.html", cycle=cycle, cycles=_cycles(), data=data,
-        skpd_rows=[(s, data["per_skpd"].get(s.id, Figures())) for s in listed],
+        "reporting/score_city.html", cycle=cycle, cycles=_cycles(), data=data, page=page,
+        skpd_rows=[(s, data["per_skpd"].get(s.id, Figures())) for s in page.items],
         urusan=_urusan(cycle, data["score"]), fixes=as_fixes(ranked[:TOP_FIXES]),
         fixes_total=len(ranked), lowering=_lowering(data["score"]), top=TOP_FIXES)
 
