@@ -36,8 +36,9 @@ def create_app(config_class=None, overrides=None):
     # Every model is imported by now: configure the mappers at start, so a mapping error stops
     # the boot and no first request or command pays for it (about 0.4 s).
     configure_mappers()
-    from clinic import log_redaction, web
+    from clinic import i18n, log_redaction, web
 
+    i18n.init_app(app)
     web.init_app(app)
     log_redaction.init_app(app)
     from clinic.reminders.scheduler import start_embedded

@@ -121,3 +121,17 @@ def test_login_page_in_english_after_switching(client):
     assert "Log in to Klinik Inovasi" in html
     assert "Forgot your password?" in html
     assert "Masuk ke Klinik Inovasi" not in html
+
+
+def test_templates_follow_force_locale_inside_a_request(app):
+    # The templates' translations are looked up once per locale (clinic.i18n.translations):
+    # an e-mail rendered in the recipient's language inside an Indonesian request switches.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = "{{ _('Sebelumnya') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(source) == "Sebelumnya"
+        with force_locale("en"):
+            assert render_template_string(source) == "Previous"
+        assert render_template_string(source) == "Sebelumnya"
