@@ -3,15 +3,21 @@
 Usage: python scripts/build_catalogue.py ../shared/domain/iid-indicators.yaml
 
 Writes data/catalogue/iid-2026.yaml (full catalogue) and data/catalogue/iid-2023.yaml (the 2023
-predicate bands and divisor with the same indicators, as a second example). The output is the
-project's own format, read by ``flask catalogue load``; staff correct values in the UI afterwards.
+predicate bands and divisor with the same indicators, as a second example). The hint a contact
+reads comes from data/evidence-hints.yaml (Indonesian instructions); the research note it was
+written from, its sources and confidence go to the staff-only evidence_source and
+evidence_confidence. The output is the project's own format, read by ``flask catalogue load``;
+staff correct values in the UI afterwards.
 """
 import sys
 from pathlib import Path
 
 import yaml
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "catalogue"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "data" / "catalogue"
+# The contact-facing hints: Indonesian instructions per indicator code (see the file's header).
+HINTS = ROOT / "data" / "evidence-hints.yaml"
 
 CYCLES = {
     2026: {
@@ -38,7 +44,19 @@ CYCLES = {
 }
 
 
-def convert(source, year):
+def provenance(item):
+    """The staff-only note on a hint: the research note it was written from and its sources."""
+    note = " ".join(str(item.get("evidence", "")).split())
+    sources = ", ".join(str(s) for s in item.get("source") or [])
+    text = f"Catatan riset: {note.rstrip('.')}." if note else ""
+    if sources:
+        text += f" Sumber: {sources}."
+    if item.get("confidence"):
+        text += f" Keyakinan nilai indikator: {item['confidence']}."
+    return text.strip() or None
+
+
+def convert(source, year, hints):
     meta = source["meta"]
     spec = CYCLES[year]
     count_row = next(i for i in source["indicators"] if i["code"].startswith("JML"))
@@ -57,7 +75,9 @@ def convert(source, year):
             "weight": str(item["weight"]),
             "mandatory": bool(item.get("mandatory")),
             "accepts_link": item["number"] == 35,
-            "evidence_hint": " ".join(str(item.get("evidence", "")).split()),
+            "evidence_hint": " ".join(hints[item["code"]].split()),
+            "evidence_source": provenance(item),
+            "evidence_confidence": item.get("evidence_confidence"),
             "levels": [{"level": o["level"], "label": o["label"]}
                        for o in item["options"] if o["level"] > 0],
             "confidence": item.get("confidence"),
@@ -88,9 +108,14 @@ def convert(source, year):
 
 def main(path):
     source = yaml.safe_load(Path(path).read_text())
+    hints = yaml.safe_load(HINTS.read_text(encoding="utf-8"))
+    missing = [i["code"] for i in source["indicators"]
+               if i.get("options") and i["code"] not in hints]
+    if missing:
+        sys.exit(f"no Indonesian hint in {HINTS.name} for: {', '.join(missing)}")
     OUT.mkdir(parents=True, exist_ok=True)
     for year in CYCLES:
-        data = convert(source, year)
+        data = convert(source, year, hints)
         target = OUT / f"iid-{year}.yaml"
         header = (f"# IID {year} catalogue for Klinik Inovasi, built by scripts/build_catalogue.py\n"
                   f"# from the project's domain research. Load: flask catalogue load {target.name} "

@@ -145,7 +145,7 @@ def test_staff_may_create(client, auth, make_user):
     ({"name": ""}, "Nama wajib diisi."),
     ({"name": "x" * 201}, "Nama maksimal 200 karakter."),
     ({"kind": "kerajaan"}, "Pilih salah satu dari daftar."),
-    ({"head_email": "bukan-email"}, "Alamat e-mail tidak valid."),
+    ({"head_email": "bukan-email"}, "Alamat e-mail tidak valid: tanda @ tidak ada."),
     ({"parent_id": "999999"}, "Pilih salah satu dari daftar."),
     ({"parent_id": "abc"}, "Pilih salah satu dari daftar."),
 ])

@@ -136,7 +136,7 @@ def test_tambah_operator_prefills_the_skpd(client, as_admin, make_skpd):
 @pytest.mark.parametrize("changes,message", [
     ({"role": "contact", "skpd_id": ""}, "Operator SKPD wajib terikat pada satu Perangkat Daerah."),
     ({"role": "trainer", "skpd_id": "{skpd}"}, "Kosongkan Perangkat Daerah"),
-    ({"email": "bukan-email"}, "Alamat e-mail tidak valid."),
+    ({"email": "bukan-email"}, "Alamat e-mail tidak valid: tanda @ tidak ada."),
     ({"email": ""}, "E-mail wajib diisi."),
     ({"name": ""}, "Nama wajib diisi."),
     ({"role": "raja"}, "Pilih salah satu dari daftar."),

@@ -8,10 +8,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, Regexp, StopValidation
+from wtforms.validators import DataRequired, Optional, Regexp, StopValidation, ValidationError
 
 from clinic.catalogue.services import (CYCLE_FIELDS, INDICATOR_FIELDS, MAX_AMOUNT, MAX_LEVELS,
-                                       REMINDER_FIELDS, amount_problem, parse_decimal)
+                                       REMINDER_FIELDS, amount_problem, parse_decimal,
+                                       research_note_problem)
 from clinic.dates import TIMEZONE_CHOICES
 from clinic.form_fields import (REQUIRED, BoundedInput, Choice, ClockInput, DateInput, IntInput,
                                 LinesField, strip, too_long)
@@ -247,13 +248,26 @@ class IndicatorForm(FlaskForm):
     weight = DecimalInput(_l("Bobot"), description=_l("Poin = bobot x tingkat yang dipilih."))
     is_mandatory = BooleanField(_l("Wajib diisi"))
     accepts_link = BooleanField(_l("Data pendukung boleh berupa tautan (mis. video)"))
-    evidence_hint = TextAreaField(_l("Petunjuk data pendukung"), [Optional(), too_long(5000)],
-                                  filters=[strip])
+    evidence_hint = TextAreaField(
+        _l("Petunjuk data pendukung"), [Optional(), too_long(5000)], filters=[strip],
+        description=_l("Dibaca Operator SKPD: tulis sebagai perintah dalam bahasa Indonesia, "
+                       "misalnya “Unggah SK Kepala Daerah yang ditandatangani (PDF).”"))
+    evidence_source = TextAreaField(
+        _l("Sumber dan catatan riset (hanya staf)"), [Optional(), too_long(5000)],
+        filters=[strip], description=_l("Tidak ditampilkan kepada Operator SKPD."))
+    evidence_confidence = StringField(
+        _l("Tingkat keyakinan sumber (hanya staf)"), [Optional(), too_long(40)], filters=[strip],
+        description=_l("Misalnya HIGH, MED, atau LOW, seperti di berkas riset."))
     position = IntInput(_l("Urutan tampil"), required=False, minimum=0, maximum=10000)
     labels = FieldList(StringField(_l("Label"), [too_long(255)], filters=[strip]),
                        max_entries=MAX_LEVELS + 1)
     remove_top = BooleanField(_l("Hapus tingkat tertinggi"))
     submit = SubmitField(_l("Simpan"))
+
+    def validate_evidence_hint(self, field):
+        problem = research_note_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_labels(self, field):
         texts = [entry.data or "" for entry in field.entries]
@@ -276,6 +290,7 @@ class IndicatorForm(FlaskForm):
 
     def values(self):
         data = {name: self[name].data for name in INDICATOR_FIELDS}
-        for name in ("sub", "variable", "name_en", "evidence_hint"):
+        for name in ("sub", "variable", "name_en", "evidence_hint", "evidence_source",
+                     "evidence_confidence"):
             data[name] = data[name] or None
         return data

@@ -92,7 +92,11 @@ class Indicator(db.Model):
     name_en: Mapped[str | None] = mapped_column(String(255))
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     is_mandatory: Mapped[bool] = mapped_column(default=False)
+    # What an SKPD contact reads: an Indonesian instruction ("Unggah SK ...").
     evidence_hint: Mapped[str | None] = mapped_column(Text)
+    # Staff only (Siklus & Indikator): where the hint comes from, and how sure that source is.
+    evidence_source: Mapped[str | None] = mapped_column(Text)
+    evidence_confidence: Mapped[str | None] = mapped_column(String(40))
     accepts_link: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
 

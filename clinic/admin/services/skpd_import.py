@@ -4,13 +4,13 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from clinic import audit
 from clinic.admin.models import SKPD_KINDS, Skpd
 from clinic.extensions import db
+from clinic.form_fields import email_problem, normal_email
 from clinic.quoting import clip, clip_list
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -115,13 +115,12 @@ def _check_row(line, row, seen, existing_codes, result):
         problems.append(_l("nama kepala lebih dari 120 karakter"))
     head_email = _cell(row, "head_email")
     if head_email:
-        try:
-            head_email = validate_email(head_email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            problems.append(_l("e-mail kepala '%(email)s' tidak valid", email=clip(head_email)))
-        else:
-            if len(head_email) > 254:
-                problems.append(_l("e-mail kepala lebih dari 254 karakter"))
+        # The rule of the SKPD form (clinic.form_fields.email_problem), said for this cell.
+        problem = email_problem(normal_email(head_email))
+        if problem:
+            problems.append(_l("e-mail kepala '%(email)s': %(problem)s", email=clip(head_email),
+                               problem=problem))
+        head_email = normal_email(head_email)
     parent_code = _cell(row, "parent_code").upper()
     if parent_code and parent_code == code:
         problems.append(_l("induk tidak boleh dirinya sendiri"))

@@ -8,6 +8,7 @@ from clinic.admin.services.refusals import AdminError
 from clinic.admin.services.skpd_import import CODE_PATTERN
 from clinic.auth.services import deactivate
 from clinic.extensions import db
+from clinic.form_fields import email_problem
 
 SKPD_FIELDS = ("code", "name", "short_name", "kind", "head_name", "head_email", "parent_id")
 
@@ -22,7 +23,10 @@ def descendant_ids(skpd):
     return found
 
 
-def _check_skpd(skpd, code, kind, parent_id):
+def _check_skpd(skpd, code, kind, parent_id, head_email=None):
+    problem = email_problem(head_email) if head_email else None  # the forms' rule
+    if problem:
+        raise AdminError(problem, "head_email")
     if not CODE_PATTERN.match(code or ""):
         raise AdminError(_l("Kode hanya boleh huruf besar, angka dan tanda hubung (2-32 karakter), "
                             "misalnya DINKES atau PKM-TELUKDALAM."), "code")
@@ -46,7 +50,7 @@ def _check_skpd(skpd, code, kind, parent_id):
 def create_skpd(actor, ip, *, code, name, short_name, kind, head_name=None, head_email=None,
                 parent_id=None):
     """Register a work unit."""
-    _check_skpd(None, code, kind, parent_id)
+    _check_skpd(None, code, kind, parent_id, head_email)
     skpd = Skpd(code=code, name=name, short_name=short_name, kind=kind, head_name=head_name or None,
                 head_email=head_email or None, parent_id=parent_id, is_active=True)
     db.session.add(skpd)
@@ -60,7 +64,7 @@ def create_skpd(actor, ip, *, code, name, short_name, kind, head_name=None, head
 def update_skpd(skpd, actor, ip, *, code, name, short_name, kind, head_name=None, head_email=None,
                 parent_id=None):
     """Change a work unit's fields; return the changes (nothing is recorded when none)."""
-    _check_skpd(skpd, code, kind, parent_id)
+    _check_skpd(skpd, code, kind, parent_id, head_email)
     changes = audit.apply_changes(skpd, {
         "code": code, "name": name, "short_name": short_name, "kind": kind,
         "head_name": head_name or None, "head_email": head_email or None, "parent_id": parent_id,

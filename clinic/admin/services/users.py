@@ -1,5 +1,4 @@
 """Rules for user accounts: create and invite, change, (de)activate, who may manage whom."""
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -11,6 +10,7 @@ from clinic.auth.passwords import password_problem
 from clinic.auth.services import AccountError, deactivate, normalise_email, send_invitation
 from clinic.dates import TIMEZONE_CHOICES
 from clinic.extensions import db
+from clinic.form_fields import email_problem
 
 USER_FIELDS = ("email", "name", "role", "skpd_id", "institution", "position", "phone",
                "locale", "timezone")
@@ -49,12 +49,9 @@ def _check_user(user, actor, email, name, role, skpd_id, locale, timezone):
     clash = db.session.scalars(select(User).where(func.lower(User.email) == email)).first()
     if clash is not None and clash is not user:
         raise AdminError(_l("E-mail %(email)s sudah dipakai oleh akun lain.", email=email), "email")
-    if user is None or email != user.email:
-        # Checked only when new, so accounts of a demo domain (.test) stay editable.
-        try:
-            validate_email(email, check_deliverability=False)
-        except EmailNotValidError as exc:
-            raise AdminError(_l("Alamat e-mail tidak valid."), "email") from exc
+    problem = email_problem(email)  # the forms' rule (.test accepted: demo accounts)
+    if problem:
+        raise AdminError(problem, "email")
     skpd = None
     if role == Role.CONTACT:
         if skpd_id is None:

@@ -105,6 +105,8 @@ def _apply_indicator(indicator, item, position, changes):
         "weight": parse_decimal(item["weight"]), "is_mandatory": bool(item.get("mandatory")),
         "accepts_link": bool(item.get("accepts_link")),
         "evidence_hint": item.get("evidence_hint"),
+        "evidence_source": item.get("evidence_source"),
+        "evidence_confidence": item.get("evidence_confidence"),
         "position": item.get("position", position),
     }
     own = {}

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from clinic.catalogue.models import ASPECTS
 from clinic.catalogue.services.cycles import band_problems
+from clinic.catalogue.services.hints import research_note_problem
 from clinic.catalogue.services.values import (BASIC_SERVICE_TOTAL, MAX_AMOUNT, MAX_LEVELS,
                                               amount_problem, parse_decimal)
 from clinic.quoting import clip
@@ -165,6 +166,13 @@ def _check_indicators(items, problems):
         _text(item.get("name"), f"{where} name", problems, 255, required=True)
         _text(item.get("name_en"), f"{where} name_en", problems, 255)
         _text(item.get("evidence_hint"), f"{where} evidence_hint", problems, 5000)
+        if isinstance(item.get("evidence_hint"), str):
+            note = research_note_problem(item["evidence_hint"])
+            if note:
+                problems.append(_l("%(where)s evidence_hint: %(problem)s", where=where,
+                                   problem=note))
+        _text(item.get("evidence_source"), f"{where} evidence_source", problems, 5000)
+        _text(item.get("evidence_confidence"), f"{where} evidence_confidence", problems, 40)
         if item.get("weight") is None:
             problems.append(_l("%(where)s: weight wajib diisi.", where=where))
         else:

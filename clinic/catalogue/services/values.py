@@ -30,7 +30,7 @@ COPIED_FIELDS = (
 )
 INDICATOR_FIELDS = (
     "code", "aspect", "number", "sub", "variable", "name", "name_en", "weight", "is_mandatory",
-    "accepts_link", "evidence_hint", "position",
+    "accepts_link", "evidence_hint", "evidence_source", "evidence_confidence", "position",
 )
 
 

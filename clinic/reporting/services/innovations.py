@@ -1,4 +1,6 @@
 """Innovations: creation with their items, profile changes, "submit again", documents."""
+from collections import namedtuple
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -7,6 +9,8 @@ from clinic.catalogue.models import Indicator
 from clinic.errors import check_version
 from clinic.extensions import db
 from clinic.reporting.models import DOCUMENT_KINDS, Innovation, InnovationDocument, ReportItem
+from clinic.reporting import scoring
+from clinic.reporting.engine import city_score
 from clinic.reporting.queries import resubmit_refusal
 from clinic.reporting.services.refusals import CONFLICT, ConflictError, ReportingError
 
@@ -15,6 +19,26 @@ PROFILE_FIELDS = (
     "related_urusan", "trial_on", "implemented_on", "developed_on", "development_note",
     "design_text", "goals", "benefits", "results", "budget_amount",
 )
+
+
+# What one more innovation with nothing reported does to the city's claimed index right now.
+NewInnovationEffect = namedtuple("NewInnovationEffect", "n divisor_before divisor_after change")
+
+
+def new_innovation_effect(cycle):
+    """The claimed index change of adding an empty innovation to ``cycle`` (the form's notice).
+
+    Every innovation counts in the claimed projection from the moment it exists, with 0 points
+    until its items are reported: past the minimum divisor it lowers the average. Read from the
+    cached aggregates (clinic.reporting.engine): one query when the data has not moved.
+    """
+    city = city_score(cycle)
+    state, rules = city.states[scoring.CLAIMED], city.rules
+    covered = sum(1 for urusan in rules.basic_service_urusan if state.urusan.get(urusan))
+    now = scoring.index_of(rules, state.spd, state.sid_sum, state.n, covered)
+    then = scoring.index_of(rules, state.spd, state.sid_sum, state.n + 1, covered)
+    return NewInnovationEffect(state.n, max(rules.divisor_min, state.n),
+                               max(rules.divisor_min, state.n + 1), then - now)
 
 
 def _slot(cycle_id, innovation_id, indicator_id):
