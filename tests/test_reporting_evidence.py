@@ -215,3 +215,129 @@ def test_extra_fields_cannot_move_evidence_elsewhere(cycle, innovation, contact,
     actions = db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.object_type == "evidence")).all()
     assert actions == ["evidence_uploaded"]
+
+
+# -- evidence shown in the page (inline) -------------------------------------------------------
+
+
+def directives(csp):
+    return {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+
+
+def docx_bytes():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def view_url(item, evidence):
+    return f"/items/{item.id}/evidence/{evidence.id}/view"
+
+
+def test_pdf_and_images_open_inline_with_a_sandbox(innovation, contact, staff, login,
+                                                    uploads_dir):
+    item = item_of(innovation, "SID-16")
+    pdf, png = pdf_bytes(), png_bytes()
+    upload(login(contact), item, ("SK Walikota.pdf", pdf), ("foto.png", png))
+    by_name = {e.original_name: e for e in current(item)}
+    client = login(staff)
+    for name, body, kind in (("SK Walikota.pdf", pdf, "application/pdf"),
+                             ("foto.png", png, "image/png")):
+        response = client.get(view_url(item, by_name[name]))
+        assert response.status_code == 200 and response.data == body
+        headers = response.headers
+        assert headers["Content-Type"] == kind
+        assert headers["Content-Disposition"].startswith("inline;"), headers["Content-Disposition"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert headers["Cache-Control"] == "no-store"
+        found = directives(headers["Content-Security-Policy"])
+        # Chromium's PDF viewer renders under all of these (tests/browser checks it)
+        assert found["sandbox"] == [] and found["default-src"] == ["'none'"]
+        assert found["object-src"] == ["'none'"] and found["base-uri"] == ["'none'"]
+        assert found["frame-ancestors"] == ["'self'"]
+    # the download of the same file stays an attachment that no page may frame
+    download = client.get(f"/items/{item.id}/evidence/{by_name['SK Walikota.pdf'].id}")
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Frame-Options"] == "DENY"
+    assert directives(download.headers["Content-Security-Policy"])["frame-ancestors"] == [
+        "'none'"]
+
+
+def test_other_kinds_stay_downloads_and_the_sniffed_kind_decides(innovation, contact, staff,
+                                                                 login, uploads_dir):
+    item = item_of(innovation, "SID-17")
+    # named like an image, but a PDF by content: shown as the PDF it is
+    upload(login(contact), item, ("daftar SDM.docx", docx_bytes()), ("foto.png", pdf_bytes()))
+    by_name = {e.original_name: e for e in current(item)}
+    client = login(staff)
+    response = client.get(view_url(item, by_name["daftar SDM.docx"]))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    renamed = by_name["foto.png.pdf"]  # the name gets the extension of its content
+    response = client.get(view_url(item, renamed))
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    # a row that claims to be an image does not make a stored document inline
+    docx = by_name["daftar SDM.docx"]
+    docx.content_type = "image/png"
+    db.session.commit()
+    response = client.get(view_url(item, docx))
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Type"] != "image/png"
+    # nor does a PDF whose row says it is HTML: plain bytes, downloaded, no preview
+    renamed.content_type = "text/html"
+    db.session.commit()
+    response = client.get(view_url(item, renamed))
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert view_url(item, renamed) not in text(client.get(f"/items/{item.id}"))
+
+
+def test_item_page_embeds_pdf_and_image_beside_level_hint_and_history(innovation, contact,
+                                                                      staff, login,
+                                                                      uploads_dir):
+    item = item_of(innovation, "SID-16")
+    upload(login(contact), item, ("sk.pdf", pdf_bytes()), ("foto.png", png_bytes()),
+           ("daftar.docx", docx_bytes()))
+    by_name = {e.original_name: e for e in current(item)}
+    response = login(staff).get(f"/items/{item.id}")
+    page = text(response)
+    assert f'<iframe src="{view_url(item, by_name["sk.pdf"])}"' in page
+    image = view_url(item, by_name["foto.png"])
+    assert f'<img class="img-fluid border rounded" src="{image}"' in page
+    assert view_url(item, by_name["daftar.docx"]) not in page  # a download only
+    assert "Tingkat dan poin" in page and "Riwayat" in page
+    # the page's own policy lets it frame and show its own files, and nobody else's
+    found = directives(response.headers["Content-Security-Policy"])
+    assert found.get("frame-src", found["default-src"]) == ["'self'"]
+    assert "'self'" in found["img-src"] and found["object-src"] == ["'none'"]
+    assert found["frame-ancestors"] == ["'none'"]
+
+
+def test_inline_view_keeps_the_download_access_check(innovation, contact, other_contact,
+                                                     make_user, login, uploads_dir):
+    item = item_of(innovation, "SID-16")
+    upload(login(contact), item, ("sk.pdf", pdf_bytes()), ("foto.png", png_bytes()))
+    for evidence in current(item):
+        url = view_url(item, evidence)
+        for user in (other_contact, make_user("trainer")):
+            client = login(user)
+            assert client.get(url).status_code == 404
+            assert client.head(url).status_code == 404
+        assert login(contact).get(url).status_code == 200
+    assert login(contact).get(f"/items/{item.id}/evidence/987654/view").status_code == 404
+    link_item = item_of(innovation, "SID-35")
+    login(contact).post(f"/items/{link_item.id}/links",
+                        data={"url": "https://www.youtube.com/watch?v=abc123"})
+    link = current(link_item)[0]
+    assert login(contact).get(view_url(link_item, link)).status_code == 404

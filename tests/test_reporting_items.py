@@ -77,7 +77,7 @@ def test_item_page_shows_the_indicator_levels_points_and_hint(innovation, contac
     for level, points in ((1, "3,00"), (2, "6,00"), (3, "9,00")):
         assert f'id="level-{level}"' in page and f"{points}" in page
     assert "Peraturan Daerah" in page                 # a level's label
-    assert "NAMES the innovation" in page             # the evidence hint
+    assert "lampiran yang menyebut nama inovasi" in page  # the evidence hint
     assert "Belum diisi" in page and "status-draft" in page
     assert "Sistem Antrean Puskesmas" in page         # breadcrumb to the innovation
     assert f'href="/innovations/{innovation.id}"' in page

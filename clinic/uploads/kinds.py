@@ -38,6 +38,9 @@ KINDS = {
     "mp4": Kind("video/mp4", ".mp4", "MP4", "EVIDENCE_VIDEO_MAX_BYTES", 100 * MB, (".m4v",)),
 }
 DEFAULT_ACCEPT = ("pdf", "png", "jpeg")
+# Kinds a browser may show in the page (an <img> or the PDF viewer in an <iframe>); every other
+# kind, and anything a browser would run (SVG, HTML), is only ever served as a download.
+INLINE_KINDS = ("pdf", "jpeg", "png")
 ALLOWED_TYPES = frozenset(kind.content_type for kind in KINDS.values())
 
 

@@ -11,7 +11,7 @@ from clinic.auth.models import Role
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.i18n import client_ip
-from clinic.reporting import bp, services
+from clinic.reporting import bp, review, services
 from clinic.reporting.forms.items import ItemForm, ReturnForm, VerifyForm
 from clinic.reporting.models import Evidence, ReportItem
 from clinic.web import actor, refuse
@@ -41,15 +41,34 @@ def render_item(item, form=None, return_form=None, conflict=False):
     if return_form is None:
         return_form = ReturnForm(formdata=None, version=item.version_id)
     replaced = [e for e in item.evidence if e.removed_at is None and e.is_replaced]
+    current = item.current_evidence
     return render_template(
         "reporting/item_detail.html", item=item, indicator=item.indicator, form=form,
         return_form=return_form, verify_form=VerifyForm(formdata=None, version=item.version_id),
-        current=item.current_evidence, replaced=replaced, conflict=conflict,
+        current=current, replaced=replaced, conflict=conflict, previews=previews(current),
+        queue=queue_place(item, user), submission_time=review.submission_time(item),
         can_edit=can_edit(user, item), can_review=user.role in Role.BAPPEDA,
         accept=",".join(ext for kind in services.accept_kinds(item) for ext in (
             uploads.KINDS[kind].extension, *uploads.KINDS[kind].other_extensions)),
         limits=upload_limits(item),
     )
+
+
+def previews(evidence):
+    """{evidence id: 'pdf' | 'image'} of the files the page shows in place (by sniffed kind)."""
+    shown = {}
+    for e in evidence:
+        if e.kind == "file" and uploads.can_show_inline(e.stored_name, e.content_type):
+            shown[e.id] = "pdf" if uploads.stored_kind(e.stored_name) == "pdf" else "image"
+    return shown
+
+
+def queue_place(item, user):
+    """The review queue around ``item`` when staff opened it from the queue (its filters are
+    in the query string), else None."""
+    if user.role not in Role.BAPPEDA or "status" not in request.args:
+        return None
+    return review.place_in_queue(user, item.cycle, item, review.filters_from(request.args))
 
 
 def upload_limits(item):
@@ -146,6 +165,18 @@ def evidence_download(item_id, evidence_id):
         abort(404)  # links are opened by the browser, never served from here
     return uploads.send_stored(evidence.stored_name, current_app.config["UPLOAD_FOLDER"],
                                evidence.original_name, evidence.content_type)
+
+
+@bp.route("/items/<int:item_id>/evidence/<int:evidence_id>/view", methods=["GET"])
+@login_required
+def evidence_view(item_id, evidence_id):
+    """A PDF or image shown in the page, under the download's access check; other kinds of
+    file stay downloads."""
+    evidence = evidence_or_404(load_item(item_id), evidence_id)
+    if evidence.kind != "file":
+        abort(404)
+    return uploads.send_stored(evidence.stored_name, current_app.config["UPLOAD_FOLDER"],
+                               evidence.original_name, evidence.content_type, inline=True)
 
 
 @bp.route("/items/<int:item_id>/evidence/<int:evidence_id>/remove", methods=["POST"])

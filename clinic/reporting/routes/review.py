@@ -22,26 +22,39 @@ def conflict_message():
     return _("Butir ini baru saja diubah oleh pengguna lain. Periksa versi terbaru, lalu ulangi.")
 
 
-def queue_filters():
-    status = request.args.get("status", review.DEFAULT_STATUS)
-    if status not in ItemStatus.ALL and status != "all":
-        status = review.DEFAULT_STATUS
-    return {"status": status, "skpd_id": request.args.get("skpd_id", type=bounded_int),
-            "code": request.args.get("code", "").strip()[:16],
-            "q": request.args.get("q", "").strip()[:100]}
+def item_url(item):
+    """The item's page, keeping the queue's filters when it was opened from the queue."""
+    args = review.queue_args(review.filters_from(request.args)) if "status" in request.args else {}
+    return url_for("reporting.item_detail", item_id=item.id, **args)
+
+
+def after_review(item):
+    """Where a decision leads: opened from the queue, to the queue's next item under the same
+    filters (the queue itself when none is left); else back to the item."""
+    if "status" not in request.args:
+        return item_url(item)
+    filters = review.filters_from(request.args)
+    args = review.queue_args(filters)
+    next_id = review.next_in_queue(actor(), item.cycle, item, filters)
+    if next_id is None:
+        flash(_("Tidak ada butir berikutnya di antrean ini."), "info")
+        return url_for("reporting.review_queue", **args)
+    return url_for("reporting.item_detail", item_id=next_id, **args)
 
 
 @bp.route("/review/", methods=["GET"])
 @roles_required(*Role.BAPPEDA)
 def review_queue():
-    filters, cycle = queue_filters(), current_cycle()
+    filters, cycle = review.filters_from(request.args), current_cycle()
     page = paginate(review.queue(actor(), cycle, **filters))
     counts = review.status_counts(actor(), cycle, filters["skpd_id"], filters["code"],
                                   filters["q"])
     return render_template("reporting/review_queue.html", page=page, filters=filters,
-                           counts=counts, cycle=cycle, skpds=active_skpds(),
+                           queue_args=review.queue_args(filters), counts=counts, cycle=cycle,
+                           skpds=active_skpds(),
                            indicators=review.indicator_choices(cycle),
-                           evidence_counts=review.evidence_counts([i.id for i in page.items]))
+                           evidence_counts=review.evidence_counts([i.id for i in page.items]),
+                           submission_times=review.submission_times([i.id for i in page.items]))
 
 
 @bp.route("/items/<int:item_id>/verify", methods=["POST"])
@@ -54,9 +67,18 @@ def item_verify(item_id):
         db.session.commit()
     except (services.ReportingError, StaleDataError) as exc:
         refuse(None, services.as_refusal(exc, conflict_message()), "warning")
-    else:
-        flash(_("Butir diverifikasi dan kini dihitung dalam Skor Terverifikasi."), "success")
-    return redirect(url_for("reporting.item_detail", item_id=item.id))
+        return redirect(item_url(item))
+    flash(_("Butir %(code)s diverifikasi dan kini dihitung dalam Skor Terverifikasi.",
+            code=item.indicator.code), "success")
+    return redirect(after_review(item))
+
+
+def returned_message(item, notified):
+    told = (ngettext("%(num)s operator Perangkat Daerah diberi tahu lewat e-mail.",
+                     "%(num)s operator Perangkat Daerah diberi tahu lewat e-mail.", len(notified))
+            if notified else
+            _("Belum ada operator aktif yang dapat diberi tahu lewat e-mail."))
+    return _("Butir %(code)s dikembalikan untuk diperbaiki.", code=item.indicator.code) + " " + told
 
 
 @bp.route("/items/<int:item_id>/return", methods=["POST"])
@@ -74,14 +96,10 @@ def item_return(item_id):
             form.version.data = item.version_id  # the reason stays; sending again is deliberate
         except services.ReportingError as exc:
             refuse(None, exc, "warning")  # not in review: nothing to keep
-            return redirect(url_for("reporting.item_detail", item_id=item.id))
+            return redirect(item_url(item))
         else:
-            flash(_("Butir dikembalikan untuk diperbaiki.") + " " + (ngettext(
-                "%(num)s operator Perangkat Daerah diberi tahu lewat e-mail.",
-                "%(num)s operator Perangkat Daerah diberi tahu lewat e-mail.", len(notified))
-                if notified else _("Belum ada operator aktif yang dapat diberi tahu lewat "
-                                   "e-mail.")), "success")
-            return redirect(url_for("reporting.item_detail", item_id=item.id))
+            flash(returned_message(item, notified), "success")
+            return redirect(after_review(item))
     return render_item(item, return_form=form)
 
 

@@ -18,7 +18,7 @@ from clinic.catalogue.models import Cycle
 from clinic.catalogue.services import current_cycle
 from clinic.extensions import db
 from clinic.ids import bounded_int
-from clinic.reporting import bp, engine, scoring
+from clinic.reporting import bp, engine, gain_notes, scoring
 from clinic.reporting.fixes import as_fixes, chosen
 from clinic.reporting.models import Innovation, ItemStatus
 from clinic.web import actor, paginate
@@ -111,14 +111,18 @@ def _innovation_rows(score, skpd):
 
 
 def _lowering(score, skpd_ids=None):
-    """The TOP_FIXES innovations that lower the city's verified index most, with their objects
-    (one query), and how many there are in all."""
+    """The TOP_FIXES innovations that lower the city's verified index most, with their objects,
+    and how many there are in all; and the innovations without points that lower the claimed
+    index (gain_notes.EmptyLowering) with the TOP_FIXES first as objects. One query for both."""
     found = [low for low in score.lowering() if skpd_ids is None or low.skpd_id in skpd_ids]
     chosen = found[:TOP_FIXES]
+    empty = gain_notes.empty_lowering(score, skpd_ids)
+    ids = {low.innovation_id for low in chosen} | set(empty.innovation_ids[:TOP_FIXES])
     objects = {inn.id: inn for inn in db.session.scalars(
-        select(Innovation).where(Innovation.id.in_([low.innovation_id for low in chosen]))
-        .options(joinedload(Innovation.skpd)))} if chosen else {}
-    return [(objects[low.innovation_id], low) for low in chosen], len(found)
+        select(Innovation).where(Innovation.id.in_(ids))
+        .options(joinedload(Innovation.skpd)))} if ids else {}
+    return ([(objects[low.innovation_id], low) for low in chosen], len(found),
+            ([objects[key] for key in empty.innovation_ids[:TOP_FIXES]], empty))
 
 
 def _urusan(cycle, score):
@@ -152,11 +156,13 @@ def _skpd_page(cycle, skpd):
     # A contact's next step is an item they can act on, not one waiting for Bappeda.
     actionable = ItemStatus.OPEN if actor().is_contact else ItemStatus.ALL
     next_fix = next(iter(as_fixes([e for e in own if e.status in actionable][:1])), None)
+    fixes = as_fixes(own[:TOP_FIXES])
     return render_template(
         "reporting/score_skpd.html", cycle=cycle, cycles=_cycles(), skpd=skpd, city=city,
         next_fix=next_fix, figures=data["per_skpd"].get(skpd.id, Figures()),
         rows=_innovation_rows(score, skpd), lowering=_lowering(score, {skpd.id}),
-        fixes=as_fixes(own[:TOP_FIXES]), fixes_total=len(own), top=TOP_FIXES)
+        fixes=fixes, notes=gain_notes.zero_gain_notes(score, fixes), fixes_total=len(own),
+        top=TOP_FIXES)
 
 
 @bp.route("/score/", methods=["GET"])
@@ -174,12 +180,13 @@ def score():
     data = _breakdown(cycle)
     page = paginate(select(Skpd).where(or_(Skpd.is_active, Skpd.id.in_(list(data["per_skpd"]))))
                     .order_by(Skpd.code))
-    ranked = data["score"].ranked()
+    ranked, fixes = data["score"].ranked(), as_fixes(data["score"].ranked()[:TOP_FIXES])
     return render_template(
         "reporting/score_city.html", cycle=cycle, cycles=_cycles(), data=data, page=page,
         skpd_rows=[(s, data["per_skpd"].get(s.id, Figures())) for s in page.items],
-        urusan=_urusan(cycle, data["score"]), fixes=as_fixes(ranked[:TOP_FIXES]),
-        fixes_total=len(ranked), lowering=_lowering(data["score"]), top=TOP_FIXES)
+        urusan=_urusan(cycle, data["score"]), fixes=fixes,
+        notes=gain_notes.zero_gain_notes(data["score"], fixes), fixes_total=len(ranked),
+        lowering=_lowering(data["score"]), top=TOP_FIXES)
 
 
 @bp.route("/score/skpd/<int:skpd_id>", methods=["GET"])
