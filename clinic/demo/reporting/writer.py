@@ -85,8 +85,8 @@ class Writer:
 
     def submit(self, item, actor):
         before, item.status = item.status, ItemStatus.SUBMITTED
-        item.submitted_at, item.return_reason = self.clock, None
-        self.event(item, actor, "submitted", before)
+        item.return_reason = None
+        item.submitted_at = self.event(item, actor, "submitted", before).created_at
 
     def review(self, item, status, reason=None):
         before, item.status = item.status, status
