@@ -36,6 +36,7 @@ OUTBOX_STATUS_LABELS = {
     "partial": _l("Sebagian terkirim"),
     "failed": _l("Gagal"),
     "cancelled": _l("Dibatalkan"),
+    "superseded": _l("Digantikan"),
 }
 
 

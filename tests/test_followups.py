@@ -83,7 +83,8 @@ def test_create_by_hand_sends_the_owner_an_email_and_records_history(app, world)
     mail = db.session.scalars(select(Notification).where(
         Notification.kind == "followup_assigned")).one()
     assert mail.recipient_id == world.contact.id
-    assert mail.dedupe_key == f"task:{task.id}:assigned:{world.contact.id}"
+    created = db.session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id)).one()
+    assert mail.dedupe_key == f"task:{task.id}:assigned:{world.contact.id}:{created.id}"
     assert f"/tindak-lanjut/{task.id}" in mail.body_text and "Lengkapi SK" in mail.subject
 
 
@@ -395,3 +396,24 @@ def test_overdue_badge_counts_days_in_english_too(app, world):
     with time_machine.travel(datetime(2026, 7, 24, 2, tzinfo=timezone.utc), tick=False):
         page = text(client_as(app, world.staff).get("/tindak-lanjut/"))
         assert "3 days overdue" in page and "Terlambat" not in page
+
+
+def test_a_task_handed_back_to_an_earlier_owner_mails_them_again(app, world, make_user):
+    """Each hand-over is its own decision: an earlier, already sent mail never blocks the next."""
+    second = make_user("contact", skpd=world.skpd)
+    task = services.create_task(world.skpd, world.staff, title="Unggah SK", owner=world.contact)
+    db.session.commit()
+    for row in db.session.scalars(select(Notification).where(
+            Notification.kind == "followup_assigned")):
+        row.status = "sent"
+    db.session.commit()
+    for owner in (second, world.contact):
+        services.edit_task(db.session.get(FollowUpTask, task.id), {"owner_id": owner.id},
+                           world.staff)
+        db.session.commit()
+    mails = db.session.scalars(select(Notification).where(
+        Notification.kind == "followup_assigned",
+        Notification.dedupe_key.contains(f"task:{task.id}:")).order_by(Notification.id)).all()
+    assert [(m.to_email, m.status) for m in mails] == [
+        (world.contact.email, "sent"), (second.email, "superseded"),
+        (world.contact.email, "pending")]

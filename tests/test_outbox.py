@@ -60,7 +60,7 @@ def test_nothing_is_sent_without_a_mail_server(app, make_user, sink):
     app.config["MAIL_SERVER"] = ""
     _reset_mail(make_user())
     db.session.commit()
-    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     assert sink.messages == [] and _rows()[0].status == OutboxStatus.PENDING
 
 
@@ -70,7 +70,7 @@ def test_pending_row_is_delivered(make_user, sink):
     user = make_user(name="Siti Rahmah")
     row = _reset_mail(user, subject="Atur ulang kata sandi Klinik Inovasi")
     db.session.commit()
-    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     (received,) = sink.messages
     message = received["message"]
     assert received["rcpt_tos"] == [user.email]
@@ -85,7 +85,7 @@ def test_pending_row_is_delivered(make_user, sink):
     (stored,) = _rows()
     assert (stored.status, stored.attempts, stored.last_error) == (OutboxStatus.SENT, 1, None)
     assert stored.sent_at is not None
-    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}  # never twice
+    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}  # never twice
     assert len(sink.messages) == 1
 
 
@@ -106,13 +106,13 @@ def test_transient_refusal_is_retried_with_growing_backoff(app, make_user, sink)
     with time_machine.travel(START, tick=False) as traveller:
         _reset_mail(user)
         db.session.commit()
-        assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0}
+        assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0, "superseded": 0, "postponed": 0}
         (row,) = _rows()
         assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
         first_wait = row.send_after - START
         assert first_wait > timedelta(0)
         assert "451" in row.last_error
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}  # not due yet
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}  # not due yet
         traveller.shift(first_wait)
         assert deliver_pending()["retry"] == 1
         (row,) = _rows()
@@ -146,10 +146,10 @@ def test_permanent_refusal_fails_without_retry(make_user, sink):
     with time_machine.travel(START, tick=False) as traveller:
         _reset_mail(user)
         db.session.commit()
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1}
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1, "superseded": 0, "postponed": 0}
         traveller.shift(timedelta(days=1))
         del sink.rcpt_replies[user.email]
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     (row,) = _rows()
     assert (row.status, row.attempts) == (OutboxStatus.FAILED, 1)
     assert "550" in row.last_error
@@ -162,7 +162,7 @@ def test_one_bad_row_does_not_stop_the_batch(make_user, sink):
     _reset_mail(bad)
     _reset_mail(good)
     db.session.commit()
-    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 1}
+    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 1, "superseded": 0, "postponed": 0}
     assert [m["rcpt_tos"] for m in sink.messages] == [[good.email]]
 
 
@@ -174,7 +174,7 @@ def test_silent_server_is_bounded_by_the_timeout(make_user, silent_server):
     counts = deliver_pending()
     elapsed = time.monotonic() - started
     assert elapsed < 5, elapsed
-    assert counts == {"sent": 0, "retry": 1, "failed": 0}
+    assert counts == {"sent": 0, "retry": 1, "failed": 0, "superseded": 0, "postponed": 0}
     (row,) = _rows()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
     assert row.send_after > row.created_at and row.last_error
@@ -184,7 +184,7 @@ def test_silent_server_is_bounded_by_the_timeout(make_user, silent_server):
 def test_refused_connection_is_transient(make_user):
     _reset_mail(make_user())  # nothing listens on SILENT_PORT in this test
     db.session.commit()
-    assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0}
+    assert deliver_pending() == {"sent": 0, "retry": 1, "failed": 0, "superseded": 0, "postponed": 0}
     (row,) = _rows()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
 
@@ -219,7 +219,7 @@ def test_row_with_injected_header_is_never_sent(make_user, sink, field, value):
     row = _reset_mail(user)
     setattr(row, field, value)
     db.session.commit()
-    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1}
+    assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1, "superseded": 0, "postponed": 0}
     assert sink.messages == []
     (stored,) = _rows()
     assert stored.status == OutboxStatus.FAILED

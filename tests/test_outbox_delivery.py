@@ -1,7 +1,10 @@
 """Delivery edge cases over a real SMTP server on loopback: partial refusals, one-click
 unsubscribe headers, a crash between send and commit, two senders draining one outbox."""
+import email
+import email.header
+import email.policy
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import time_machine
@@ -20,6 +23,17 @@ from tests.test_outbox import START
 pytestmark = pytest.mark.app_config(**MAIL)
 
 
+# Reminder kinds are delivered only inside office hours (clinic.reminders.staleness): these
+# tests write and deliver on a Tuesday morning, WITA, whatever the clock says.
+OFFICE_MORNING = datetime(2026, 7, 7, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def office_morning():
+    with time_machine.travel(OFFICE_MORNING, tick=True):
+        yield
+
+
 def _mail(user, **kwargs):
     return send_email("password_reset", user, "Atur ulang kata sandi",
                       link="http://localhost/password/reset/abc", **kwargs)
@@ -35,7 +49,7 @@ def test_refused_copy_recipient_is_recorded_not_reported_as_sent(make_user, sink
     sink.rcpt_replies[staff.email] = "550 5.1.1 No such user"
     _mail(head, cc=staff.email)
     db.session.commit()
-    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0}
+    assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     (row,) = _rows()
     assert row.status == OutboxStatus.PARTIAL
     assert staff.email in row.last_error and "550" in row.last_error
@@ -48,9 +62,9 @@ def test_refused_main_recipient_fails_without_resending_to_the_copy(make_user, s
     with time_machine.travel(START, tick=False) as traveller:
         _mail(head, cc=staff.email)
         db.session.commit()
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1}
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 1, "superseded": 0, "postponed": 0}
         traveller.shift(timedelta(days=1))
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     (row,) = _rows()
     assert row.status == OutboxStatus.FAILED
     assert head.email in row.last_error
@@ -112,11 +126,11 @@ def test_crash_between_send_and_commit_gives_at_most_one_duplicate_with_same_id(
         db.session.rollback()
         monkeypatch.setattr(delivery, "_send_one", real_send_one)
         # The row stays claimed ("sending") until the claim is stale, then goes out once more.
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
         traveller.shift(STALE_CLAIM + timedelta(minutes=1))
-        assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0}
+        assert deliver_pending() == {"sent": 1, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
         traveller.shift(timedelta(hours=1))
-        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0}
+        assert deliver_pending() == {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     assert len(sink.messages) == 2
     ids = {m["message"]["Message-ID"] for m in sink.messages}
     assert len(ids) == 1 and ids == {_rows()[0].message_id}
@@ -167,5 +181,65 @@ def test_scheduling_with_the_mail_server_down_still_succeeds(world, client, auth
         counts = deliver_pending()  # the scheduler's next pass: refused, kept for later
     invitations = [r for r in _rows() if r.kind == "session_invitation"]
     assert len(invitations) == 2
-    assert counts == {"sent": 0, "retry": 2, "failed": 0}
+    assert counts == {"sent": 0, "retry": 2, "failed": 0, "superseded": 0, "postponed": 0}
     assert all(r.status == OutboxStatus.PENDING and r.attempts == 1 for r in invitations)
+
+
+LONG_BASE = "https://klinik-inovasi.bappedalitbang.banjarmasinkota.go.id"
+
+
+@pytest.mark.app_config(BASE_URL=LONG_BASE, **MAIL)
+@pytest.mark.parametrize("kind", ["deadline_countdown", "monday_summary"])
+def test_list_unsubscribe_with_a_real_long_token_is_plain_ascii_folded(
+        make_user, make_skpd, sink, kind):
+    """RFC 2369/8058: the raw header is `<https://...>` unencoded (never =?utf-8?q?...),
+    its lines folded within 998 characters, the link intact."""
+    user = make_user("contact", skpd=make_skpd())
+    send_email("deadline_countdown", user, "7 hari lagi", secret_links=["unsubscribe"],
+               unsubscribe_url=secret_link("unsubscribe"), days=7,
+               deadline=date(2026, 7, 31), fixes=[], points=0, link="http://localhost/").kind = kind
+    db.session.commit()
+    assert deliver_pending()["sent"] == 1
+    raw = sink.messages[0]["raw"]
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    # The header as written, unfolded: name, then the link in angle brackets.
+    lines = head.split("\r\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("List-Unsubscribe:"))
+    folded = [lines[start]] + [line for line in lines[start + 1:start + 3]
+                               if line[:1] in (" ", "\t")]
+    value = " ".join(part.strip() for part in folded)[len("List-Unsubscribe:"):].strip()
+    assert "=?" not in value and "utf-8" not in value.lower()
+    assert value.startswith(f"<{LONG_BASE}/berhenti-langganan/") and value.endswith(">")
+    assert len(value) > 78  # a long token: the case the email package used to encode
+    assert len(folded) == 1 and len(folded[0]) <= 998  # one link: never broken
+    token = value.strip("<>").rsplit("/", 1)[1]
+    assert preferences.read_token(token) == (user, kind)
+    # What a mail client reads: the stdlib parser sees the same plain link.
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["List-Unsubscribe"] == value
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    compat = email.message_from_bytes(raw, policy=email.policy.compat32)
+    assert "=?" not in str(compat["List-Unsubscribe"])
+
+
+@pytest.mark.parametrize("subject", [
+    "Perubahan: Klinik SID Desember, Rabu, 9 Desember 2026 09.00–11.00 WITA",
+    "Dibatalkan: Coaching Clinic Inovasi pelayanan publik terpadu satu pintu dengan nama "
+    "panjang, Senin, 7 Desember 2026 09.30–11.30 WITA",
+    "Undangan: Sesi “Kota Layak” — Rabu",
+    "Pengingat: 3 butir belum lengkap",
+])
+def test_subject_arrives_exactly_as_written(make_user, sink, subject):
+    """A long non-ASCII subject is encoded and folded by the email package in one piece: no
+    reader sees a space inside a word ("09.0 0–11.00")."""
+    row = send_email(
+        "password_reset", make_user(), subject, link="http://localhost/password/reset/abc")
+    db.session.commit()
+    deliver_pending()
+    raw = sink.messages[0]["raw"]
+    assert email.message_from_bytes(raw, policy=email.policy.default)["Subject"] == row.subject
+    compat = email.message_from_bytes(raw, policy=email.policy.compat32)
+    decoded = str(email.header.make_header(email.header.decode_header(compat["Subject"])))
+    assert decoded == row.subject
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+               if line.startswith((b"Subject", b" ")))

@@ -6,9 +6,11 @@ else's access mail nor mail to an admin, and the delivered mail still works for 
 """
 import importlib
 import re
+from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import time_machine
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
 
@@ -22,6 +24,17 @@ from clinic.outbox.delivery import deliver_pending
 from clinic.outbox.models import Notification, OutboxStatus
 from clinic.secret_links import secret_link
 from tests.smtp_sink import MAIL
+
+
+# Reminder kinds are delivered only inside office hours (clinic.reminders.staleness): these
+# tests write and deliver on a Tuesday morning, WITA, whatever the clock says.
+OFFICE_MORNING = datetime(2026, 7, 7, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def office_morning():
+    with time_machine.travel(OFFICE_MORNING, tick=True):
+        yield
 
 # Anything shaped like an itsdangerous token (payload.signature or payload.time.signature).
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]{4,}){1,2}")

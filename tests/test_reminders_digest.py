@@ -71,7 +71,7 @@ def test_digest_content_returned_first_tasks_sessions_deadline(full):
     row = next(r for r in _digests() if r.recipient_id == full.contact.id)
     body = row.body_text
     assert counts["digest"] >= 1
-    assert row.dedupe_key == f"digest:{full.contact.id}:2026-07-06"
+    assert row.dedupe_key == f"digest:{full.skpd.id}:{full.contact.id}:2026-07-06"
     assert "hal perlu ditindaklanjuti" in row.subject
     # Summary first, then the returned item with its reason before tasks and sessions.
     assert body.index("Tenggat internal: Jumat, 31 Juli 2026 (25 hari lagi)") < body.index(

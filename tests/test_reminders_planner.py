@@ -68,7 +68,7 @@ def test_no_digest_on_days_off(city, day):
 
 def test_daily_digest_on_a_working_day_once(city):
     assert run(at(date(2026, 7, 7), 9))["digest"] == 1
-    assert keys("digest") == [f"digest:{city.contact.id}:2026-07-07"]
+    assert keys("digest") == [f"digest:{city.skpd.id}:{city.contact.id}:2026-07-07"]
 
 
 def test_weekly_digest_only_on_the_first_working_day_of_the_week(city):
@@ -78,8 +78,8 @@ def test_weekly_digest_only_on_the_first_working_day_of_the_week(city):
     run(at(date(2026, 7, 7)))  # Tuesday: nothing for a weekly reader
     run(at(date(2026, 8, 17)))  # Monday, a holiday: the week starts on Tuesday
     run(at(date(2026, 8, 18)))
-    assert keys("digest") == [f"digest:{city.contact.id}:2026-07-06",
-                              f"digest:{city.contact.id}:2026-08-18"]
+    assert keys("digest") == [f"digest:{city.skpd.id}:{city.contact.id}:2026-07-06",
+                              f"digest:{city.skpd.id}:{city.contact.id}:2026-08-18"]
 
 
 def test_digest_off_means_none(city):
@@ -102,7 +102,7 @@ def test_check_32_downtime_catch_up_writes_the_morning_digest_once(city):
     # Down from 07:55 to 08:30: the first run after the outage writes the 08:00 digest.
     assert run(at(date(2026, 7, 7), 8, 30))["digest"] == 1
     assert run(at(date(2026, 7, 7), 8, 31))["digest"] == 0
-    assert keys("digest") == [f"digest:{city.contact.id}:2026-07-07"]
+    assert keys("digest") == [f"digest:{city.skpd.id}:{city.contact.id}:2026-07-07"]
     # A digest of an earlier day is stale: the next morning before 08:00 writes nothing.
     assert run(at(date(2026, 7, 8), 7, 0))["digest"] == 0
     assert len(rows("digest")) == 1
@@ -161,7 +161,7 @@ def test_check_31_two_concurrent_runs_write_each_key_once(app, city):
     db.session.expire_all()
     all_keys = keys()
     assert len(all_keys) == len(set(all_keys))
-    expected = {f"digest:{city.contact.id}:2026-07-06", f"summary:{city.staff.id}:2026-W28"}
+    expected = {f"digest:{city.skpd.id}:{city.contact.id}:2026-07-06", f"summary:{city.staff.id}:2026-W28"}
     assert expected <= set(all_keys)
     # Together the two runs wrote each row once: their counts add up to the rows.
     assert sum(sum(r.values()) for r in results) == len(all_keys)
@@ -271,7 +271,7 @@ def test_countdown_on_the_configured_days_only(city):
     assert run(at(date(2026, 6, 16), 12))["deadline_countdown"] == 0
     row = rows("deadline_countdown")[0]
     assert row.recipient_id == city.contact.id  # SKPD B has nothing missing
-    assert row.dedupe_key == f"countdown:{city.cycle.id}:14:{city.contact.id}"
+    assert row.dedupe_key == f"countdown:{city.skpd.id}:{city.cycle.id}:14:{city.contact.id}"
     assert "14 hari lagi" in row.subject and "SID-1" in row.body_text
     assert "poin indeks" in row.body_text and row.links == {"unsubscribe"}
     city.cycle.countdown_days = [5]
@@ -301,11 +301,23 @@ def test_escalation_to_the_head_with_staff_in_cc_once_a_week(city, make_user):
     assert keys("escalation")[-1] == f"escalation:{city.skpd.id}:2026-W29"
 
 
-def test_escalation_without_head_email_goes_to_the_contacts(city):
+def test_escalation_without_head_email_goes_to_staff_and_says_the_address_is_missing(
+        city, make_user):
     city.task.due_on = date(2026, 6, 20)
+    city.skpd.head_email = None
+    second_staff = make_user("staff")
     db.session.commit()
-    assert run(at(date(2026, 7, 6)))["escalation"] == 1
-    assert rows("escalation")[0].to_email == city.contact.email
+    assert run(at(date(2026, 7, 6)))["escalation"] == 2
+    escalations = rows("escalation")
+    # Never to the late operator: to each Bappeda staff member, nobody in copy.
+    assert {r.to_email for r in escalations} == {city.staff.email, second_staff.email}
+    assert all(r.cc is None for r in escalations)
+    assert city.contact.email not in " ".join(r.to_email + (r.cc or "") for r in escalations)
+    row = escalations[0]
+    assert f"Alamat e-mail kepala {city.skpd.name} belum tercatat" in row.body_text
+    assert "belum tercatat" in row.body_html and "Unggah SK inovasi" in row.body_text
+    assert row.dedupe_key.startswith(f"escalation:{city.skpd.id}:2026-W28:staff:")
+    assert run(at(date(2026, 7, 6), 10))["escalation"] == 0
 
 
 def test_recent_overdue_is_not_escalated(city):
@@ -317,7 +329,8 @@ def test_recent_overdue_is_not_escalated(city):
 # ---------------------------------------------------------------- Monday summary
 
 def test_monday_summary_to_staff(city):
-    assert run(at(date(2026, 7, 7)))["monday_summary"] == 0
+    assert run(at(date(2026, 7, 5)))["monday_summary"] == 0  # Sunday: a day off
+    assert run(at(date(2026, 7, 6), 7))["monday_summary"] == 0  # before digest_at
     assert run(at(date(2026, 7, 6)))["monday_summary"] == 1
     row = rows("monday_summary")[0]
     assert row.recipient_id == city.staff.id

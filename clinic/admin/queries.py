@@ -51,12 +51,26 @@ def skpd_rows(q="", kind="", status=""):
 
 
 def skpd_status_counts():
-    """How many work units are active and inactive, e.g. {'active': 30, 'inactive': 2}."""
+    """How many work units are active and inactive, and how many active ones have no head
+    e-mail, e.g. {'active': 30, 'inactive': 2, 'no_head_email': 1}."""
     rows = db.session.execute(select(Skpd.is_active, func.count(Skpd.id)).group_by(Skpd.is_active))
     counts = {"active": 0, "inactive": 0}
     for is_active, n in rows:
         counts["active" if is_active else "inactive"] = n
+    counts["no_head_email"] = db.session.scalar(
+        select(func.count(Skpd.id)).where(Skpd.is_active.is_(True), no_head_email()))
     return counts
+
+
+def no_head_email():
+    """The clause of work units without a head e-mail: their escalations go to Bappeda."""
+    return or_(Skpd.head_email.is_(None), Skpd.head_email == "")
+
+
+def skpds_without_head_email():
+    """Active work units without a head e-mail, by code (for the staff home page)."""
+    return db.session.scalars(select(Skpd).where(Skpd.is_active.is_(True), no_head_email())
+                              .order_by(Skpd.code)).all()
 
 
 def user_rows(q="", role="", skpd_id=None, status=""):

@@ -56,6 +56,10 @@ def seed_accounts(scale=1):
     skpds = db.session.scalars(select(Skpd).order_by(Skpd.code)).all()
     contacts = {}
     for skpd in skpds:
+        # Every demo SKPD has a head on file, so escalations reach the head (in real data a
+        # missing address is flagged on the SKPD list and the staff home page).
+        skpd.head_name = skpd.head_name or f"Kepala {skpd.short_name}"
+        skpd.head_email = skpd.head_email or f"kepala.{skpd.code.lower()}@demo.test"
         contacts[skpd.id] = _user(f"operator.{skpd.code.lower()}@demo.test",
                                   f"Operator {skpd.short_name}", "contact", password, skpd=skpd,
                                   position="Operator Inovasi")

@@ -12,7 +12,7 @@ from clinic.extensions import db
 from clinic.followups.access import allowed_actions, is_worker, status_moves
 from clinic.followups.labels import STATUS_LABELS
 from clinic.followups.models import FollowUpTask, TaskEvent, TaskPriority, TaskSource, TaskStatus
-from clinic.outbox.services import send_email
+from clinic.outbox.services import send_email, supersede_task_lists, supersede_task_mail
 from clinic.signals import item_verified
 
 TITLE_MAX = 200
@@ -62,12 +62,15 @@ def _event(task, actor, action, from_status=None, to_status=None, comment=None, 
     return event
 
 
-def _notify_owner(task):
+def _notify_owner(task, event):
+    """Mail the owner about this hand-over (``event``): each hand-over is its own mail, so a
+    task handed back to an earlier owner reaches them again."""
     if task.owner is None:
         return
+    db.session.flush()  # the event's id names the hand-over in the dedupe key
     send_email("followup_assigned", task.owner,
                _l("Tindak lanjut baru: %(title)s", title=task.title),
-               dedupe_key=f"task:{task.id}:assigned:{task.owner.id}", task=task,
+               dedupe_key=f"task:{task.id}:assigned:{task.owner.id}:{event.id}", task=task,
                link=absolute_url("followups.detail", task_id=task.id))
 
 
@@ -91,9 +94,9 @@ def create_task(skpd, actor, *, title, owner=None, due_on=None, priority="normal
                         created_by_id=getattr(actor, "id", None))
     db.session.add(task)
     db.session.flush()
-    _event(task, actor, "created", to_status=TaskStatus.OPEN)
+    created = _event(task, actor, "created", to_status=TaskStatus.OPEN)
     audit.record("task_created", actor=actor, obj=task, summary=task.title)
-    _notify_owner(task)
+    _notify_owner(task, created)
     return task
 
 
@@ -125,11 +128,14 @@ def edit_task(task, data, actor, expected_version=None):
         return changes
     owner_changed = "owner_id" in changes
     task.updated_at = utcnow()
-    _event(task, actor, "edited")
+    edited = _event(task, actor, "edited")
     audit.record("task_edited", actor=actor, obj=task, summary=task.title, changes=changes)
     db.session.flush()
+    if {"title", "due_on"} & set(changes):
+        supersede_task_lists({task.skpd_id}, f"task {task.id} edited")
     if owner_changed:
-        _notify_owner(task)
+        supersede_task_mail(task.id, f"task {task.id} reassigned")
+        _notify_owner(task, edited)
     return changes
 
 
@@ -153,6 +159,11 @@ def _set_status(task, to_status, actor, action, comment=None, stored=None):
                  changes={"status": [before, to_status],
                           **({"comment": [None, comment]} if comment else {})})
     db.session.flush()
+    if before != to_status:
+        # A pending digest or escalation lists the task as it was: never send it.
+        supersede_task_lists({task.skpd_id}, f"task {task.id} {action}")
+        if to_status not in TaskStatus.ACTIVE:
+            supersede_task_mail(task.id, f"task {task.id} {action}")
     return event
 
 
@@ -233,6 +244,7 @@ def close_for_verified_item(item, actor):
                      changes={"status": [before, TaskStatus.CLOSED], "item": [None, item.id]})
     if tasks:
         db.session.flush()
+        supersede_task_lists({t.skpd_id for t in tasks}, f"item {item.id} verified")
     return tasks
 
 

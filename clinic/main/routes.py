@@ -6,6 +6,7 @@ from sqlalchemy import func, select, text
 
 from clinic.access import scope
 from clinic.admin.models import Skpd
+from clinic.admin.queries import skpds_without_head_email
 from clinic.auth.models import User
 from clinic.catalogue.services import current_cycle
 from clinic.coaching.calendar import fmt_clock, unsigned_past_sessions, upcoming_sessions
@@ -25,7 +26,8 @@ def index():
     cycle = current_cycle()
     if user.is_bappeda:
         return render_template("main/home_staff.html", cycle=cycle, stats=_staff_stats(),
-                               week=upcoming_sessions(user, utcnow(), 7), **_clock())
+                               week=upcoming_sessions(user, utcnow(), 7),
+                               no_head_email=skpds_without_head_email(), **_clock())
     if user.is_contact:
         skpd = db.session.scalars(scope(select(Skpd), Skpd, user)).first()
         todo = todo_for_contact(user, cycle) if cycle else None

@@ -5,13 +5,16 @@ import socket
 from datetime import timedelta
 
 from flask import current_app
-from flask_mail import BadHeaderError, Connection, Message
+from flask_mail import BadHeaderError, Connection
 from sqlalchemy import select, update
 
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.outbox.checks import Postpone, Supersede, verdict
+from clinic.outbox.message import build_message
 from clinic.outbox.models import Notification, OutboxStatus
-from clinic.secret_links import SecretLinkUnavailable, fill_secret_links
+from clinic.outbox.services import superseded_key
+from clinic.secret_links import SecretLinkUnavailable
 
 logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
@@ -57,29 +60,6 @@ def smtp_configured():
 def backoff(attempts):
     """Wait before the next try: 1, 2, 4 ... minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
-
-
-def build_message(row):
-    """The message of an outbox row, its secret links made now (they are never stored)."""
-    body_text, body_html, links = fill_secret_links(row)
-    msg = Message(
-        subject=row.subject,
-        recipients=[row.to_email],
-        cc=[a.strip() for a in (row.cc or "").split(",") if a.strip()],
-        body=body_text,
-        html=body_html,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-    )
-    if "unsubscribe" in links:
-        # RFC 2369 / RFC 8058: mail clients offer a one-click unsubscribe button.
-        msg.extra_headers = {"List-Unsubscribe": f"<{links['unsubscribe']}>",
-                             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    for attachment in row.attachments or ():
-        msg.attach(attachment["filename"], attachment["content_type"],
-                   attachment["data"].encode("utf-8"))
-    # Keep the id written with the row, so a re-send after a crash is recognisably the same mail.
-    msg.msgId = row.message_id
-    return msg
 
 
 def release_stale_claims(now):
@@ -131,18 +111,35 @@ def _fail(row, error, now, permanent):
 
 
 def deliver_pending(now=None, limit=None):
-    """Send due outbox rows over one SMTP connection; return counts by outcome."""
+    """Send every due outbox row (at most ``limit``), a batch of OUTBOX_BATCH_SIZE per SMTP
+    connection, until none is left; return counts by outcome.
+
+    Rows due after the pass began, and rows put back for a retry, wait for the next pass, so
+    a pass always ends. A server that cannot be reached ends it after one batch.
+    """
     now = now or utcnow()
-    limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    batch = current_app.config["OUTBOX_BATCH_SIZE"]
+    counts = {"sent": 0, "retry": 0, "failed": 0, "superseded": 0, "postponed": 0}
     if not smtp_configured():
         return counts
     release_stale_claims(now)
     db.session.commit()
-    claimed = claim_due(now, limit)
-    if not claimed:
-        return counts
-    rows = db.session.scalars(select(Notification).where(Notification.id.in_(claimed))).all()
+    left = limit
+    while left is None or left > 0:
+        claimed = claim_due(now, batch if left is None else min(batch, left))
+        if not claimed:
+            break
+        if left is not None:
+            left -= len(claimed)
+        if not _deliver_batch(claimed, now, counts):
+            break
+    return counts
+
+
+def _deliver_batch(claimed, now, counts):
+    """Send the claimed rows over one connection; False when the server could not be reached."""
+    rows = db.session.scalars(select(Notification).where(Notification.id.in_(claimed))
+                              .order_by(Notification.send_after, Notification.id)).all()
     try:
         connection = TimeoutConnection()
         connection.__enter__()
@@ -152,17 +149,33 @@ def deliver_pending(now=None, limit=None):
             _fail(row, exc, now, permanent=False)
             counts["retry"] += 1
         db.session.commit()
-        return counts
+        return False
     try:
         for row in rows:
-            counts[_send_one(connection, row, now)] += 1
+            counts[_check(row, now) or _send_one(connection, row, now)] += 1
             db.session.commit()
     finally:
         try:
             connection.__exit__(None, None, None)
         except (OSError, smtplib.SMTPException):
             pass
-    return counts
+    return True
+
+
+def _check(row, now):
+    """Re-validate a claimed row against the data now: supersede or postpone it, or None."""
+    found = verdict(row, now)
+    if isinstance(found, Supersede):
+        row.status = OutboxStatus.SUPERSEDED
+        row.last_error = f"superseded: {found.reason}"[:2000]
+        row.dedupe_key = superseded_key(row)
+        return "superseded"
+    if isinstance(found, Postpone):
+        row.status = OutboxStatus.PENDING
+        # Later than this pass's moment, so that the pass cannot claim the row again.
+        row.send_after = max(found.until, now + timedelta(minutes=1))
+        return "postponed"
+    return None
 
 
 def _has_line_break(*values):

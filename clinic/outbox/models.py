@@ -15,6 +15,9 @@ class OutboxStatus(Choices):
     PARTIAL = "partial"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # A later change (a moved or cancelled session, a verified item, a closed task) made the
+    # pending row wrong: it is never sent, and the planner writes the right one.
+    SUPERSEDED = "superseded"
 
 
 class Notification(db.Model):

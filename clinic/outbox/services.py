@@ -3,10 +3,12 @@ from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import or_, select, update
 
 from clinic import audit
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.outbox import keys
 from clinic.outbox.models import Notification, OutboxStatus
 
 
@@ -82,3 +84,68 @@ def cancel(row, actor, ip=None):
     """Keep a pending row from being sent."""
     row.status = OutboxStatus.CANCELLED
     audit.record("outbox_cancel", actor=actor, obj=row, ip=ip)
+
+
+def superseded_key(row):
+    """The key a superseded row keeps: renamed, so the right row may take the old one."""
+    return f"superseded:{row.id}:{row.dedupe_key}"[:190] if row.dedupe_key else None
+
+
+def supersede(prefixes, reason, kinds=None):
+    """Keep the pending rows whose dedupe key starts with one of ``prefixes`` from being sent.
+
+    Called in the transaction of the change that made them wrong. Each row keeps its text for
+    the outbox page; its key is renamed so that the planner can write the right row under the
+    same key. ``kinds`` narrows it to some kinds of mail. Returns the superseded rows.
+    """
+    prefixes = [p for p in prefixes if p]
+    if not prefixes:
+        return []
+    stmt = (select(Notification)
+            .where(Notification.status == OutboxStatus.PENDING,
+                   or_(*(Notification.dedupe_key.startswith(p, autoescape=True)
+                         for p in prefixes)))
+            .order_by(Notification.id))
+    if kinds:
+        stmt = stmt.where(Notification.kind.in_(kinds))
+    superseded = []
+    for row in db.session.scalars(stmt).all():
+        # Conditional, like delivery's claim: a row a sender took meanwhile is left to it.
+        result = db.session.execute(
+            update(Notification)
+            .where(Notification.id == row.id, Notification.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SUPERSEDED, last_error=f"superseded: {reason}"[:2000],
+                    dedupe_key=superseded_key(row))
+            .execution_options(synchronize_session="fetch"))
+        if result.rowcount == 1:
+            superseded.append(row)
+    return superseded
+
+
+def supersede_item_lists(skpd_ids, reason):
+    """Supersede the pending digests and countdowns of these SKPDs: an item of theirs was
+    submitted, verified or returned, so the lists in them are wrong."""
+    return supersede(keys.skpd_prefixes(skpd_ids, (keys.SKPD_DIGEST, keys.SKPD_COUNTDOWN)),
+                     reason)
+
+
+def supersede_task_lists(skpd_ids, reason):
+    """Supersede the pending digests and escalations of these SKPDs: a task of theirs was
+    closed, cancelled, done, reopened or moved."""
+    return supersede(keys.skpd_prefixes(skpd_ids, (keys.SKPD_DIGEST, keys.SKPD_ESCALATION)),
+                     reason)
+
+
+def supersede_digests(skpd_ids, reason):
+    """Supersede the pending digests of these SKPDs (a session they list moved or went)."""
+    return supersede(keys.skpd_prefixes(skpd_ids, (keys.SKPD_DIGEST,)), reason)
+
+
+def supersede_task_mail(task_id, reason):
+    """Supersede a task's pending "assigned to you" mail (reassigned, closed or cancelled)."""
+    return supersede([keys.task_prefix(task_id)], reason)
+
+
+def supersede_session_mail(session_id, reason, kinds=None):
+    """Supersede the pending invitations, cancellations and reminders of one session."""
+    return supersede([keys.session_prefix(session_id)], reason, kinds=kinds)

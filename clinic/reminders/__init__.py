@@ -5,4 +5,4 @@ bp = Blueprint("reminders", __name__)
 # One-click unsubscribe links in reminder mails, outside /admin and without login.
 unsubscribe_bp = Blueprint("unsubscribe", __name__)
 
-from clinic.reminders import routes  # noqa: E402,F401
+from clinic.reminders import routes, staleness  # noqa: E402,F401

@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("reporting", __name__)
 
-from clinic.reporting import engine, routes  # noqa: E402,F401  (engine: the score hooks)
+# engine: the score hooks; mail_checks: the delivery check of the "needs fixing" mail
+from clinic.reporting import engine, mail_checks, routes  # noqa: E402,F401

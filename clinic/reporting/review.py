@@ -19,6 +19,7 @@ from clinic.extensions import db
 from clinic.ids import bounded_int
 from clinic.outbox.services import send_email
 from clinic.reporting import services
+from clinic.reporting.mail_checks import item_returned_key
 from clinic.reporting.models import Evidence, Innovation, ItemEvent, ItemStatus, ReportItem
 from clinic.signals import item_verified
 
@@ -220,7 +221,8 @@ def return_with_reason(item, reason, actor, expected_version=None, ip=None):
         send_email("item_returned", user,
                    _l("Perlu perbaikan: %(code)s %(name)s", code=item.indicator.code,
                       name=item.indicator.name),
-                   item=item, reason=item.return_reason, link=link)
+                   dedupe_key=item_returned_key(item, user), item=item,
+                   reason=item.return_reason, link=link)
     return recipients
 
 

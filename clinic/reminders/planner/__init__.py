@@ -1,11 +1,15 @@
 """The reminder planner: what is due at ``now``, written once to the outbox.
 
-Decisions are data: every reminder has a dedupe key, ``run_due(now)`` may run any number of
-times (one after the other or at once) and writes each key once. A kind that falls due "at
-``digest_at`` local on day D" is written by any run from that moment until the end of day D
-(local, in the cycle's zone): after downtime the morning's reminders still go out, while a
-digest of an earlier day is stale and never sent. A session reminder is written from its due
-time until the session starts. The caller commits.
+Decisions are data: every reminder has a dedupe key (clinic.outbox.keys), ``run_due(now)`` may
+run any number of times (one after the other or at once) and writes each key once. A kind that
+falls due "at ``digest_at`` local on day D" is written by a run from that moment while the
+office is open on day D (OFFICE_HOURS, local in the cycle's zone): after downtime the morning's
+reminders still go out, never at night, and a digest of an earlier day is stale and never
+sent. Weekly kinds fall on the first working day from their weekday and are caught up the next
+working morning. A session reminder is written from its due time until the session starts (a
+day-before reminder only while the office is open). A change that makes a pending row wrong
+supersedes it (clinic.outbox.services.supersede) and delivery re-checks every row
+(clinic.reminders.staleness). The caller commits.
 """
 from clinic.catalogue.services import current_cycle
 from clinic.reminders.planner import countdown, digests, escalations, sessions, summaries

@@ -1,13 +1,22 @@
 """The deadline countdown: days before the internal deadline, what each SKPD still misses."""
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from clinic.email import absolute_url
+from clinic.outbox import keys
 from clinic.reminders import preferences
-from clinic.reminders.planner.rules import active_contacts, missing_by_skpd, unplanned, write
+from clinic.reminders.planner.rules import (active_contacts, counted, missing_by_skpd,
+                                            unplanned, write)
 
 DEFAULT_COUNTDOWN = (14, 7, 3, 1)
+
+
+def _subject(days, count):
+    return counted(lambda: ngettext("%(num)s hari lagi menuju tenggat internal",
+                                    "%(num)s hari lagi menuju tenggat internal", days)
+                   + ": " + ngettext("%(num)s butir belum lengkap",
+                                     "%(num)s butir belum lengkap", count))
 
 
 def plan_countdown(run):
@@ -20,7 +29,8 @@ def plan_countdown(run):
     if days not in (DEFAULT_COUNTDOWN if steps is None else steps):
         return 0
     contacts = [c for c in active_contacts(None) if preferences.wants(c, "deadline_countdown")]
-    pending = unplanned({f"countdown:{run.cycle.id}:{days}:{c.id}": c for c in contacts})
+    pending = unplanned({keys.countdown(c.skpd_id, run.cycle.id, days, c.id): c
+                         for c in contacts})
     if not pending:
         return 0
     missing = missing_by_skpd(run.score)
@@ -30,8 +40,7 @@ def plan_countdown(run):
         if not fixes:
             continue
         points = sum((fix.points for fix in fixes), start=Decimal(0))
-        subject = _l("%(n)s hari lagi menuju tenggat internal: %(count)s butir belum lengkap",
-                     n=days, count=len(fixes))
+        subject = _subject(days, len(fixes))
         written += write("deadline_countdown", contact, subject, key, cycle=run.cycle,
                          days=days, deadline=deadline, fixes=fixes, points=points,
                          link=absolute_url("main.index"))

@@ -1,21 +1,27 @@
-"""Escalation (mandatory): tasks overdue for long, weekly to the SKPD's head, Bappeda in copy."""
+"""Escalation (mandatory): tasks overdue for long, weekly to the SKPD's head, Bappeda in copy.
+
+An SKPD without a head e-mail on file escalates to Bappeda staff (To, one row each), saying
+that the head's address is missing: never to the late operator, who is the one escalated about.
+"""
 from collections import defaultdict
 from datetime import timedelta
 from types import SimpleNamespace
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from clinic.admin.models import Skpd
 from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
-from clinic.reminders.planner.rules import active_contacts, iso_week, staff_members, write
+from clinic.outbox import keys
+from clinic.reminders.planner.rules import counted, iso_week, staff_members, write
 
 
 def plan_escalations(run):
-    """On escalation_weekday: each SKPD's long-overdue tasks, to its head with staff in copy."""
-    if run.today.weekday() != run.cycle.escalation_weekday or not run.due_today():
+    """Each SKPD's long-overdue tasks, once a week: to its head with staff in copy, or to
+    staff alone when the head's address is missing."""
+    if not run.weekly_due(run.cycle.escalation_weekday):
         return 0
     limit = run.today - timedelta(days=run.cycle.escalation_overdue_days)
     tasks = db.session.scalars(
@@ -26,24 +32,28 @@ def plan_escalations(run):
     by_skpd = defaultdict(list)
     for task in tasks:
         by_skpd[task.skpd_id].append(task)
+    if not by_skpd:
+        return 0
+    skpds = {s.id: s for s in db.session.scalars(select(Skpd).where(Skpd.id.in_(by_skpd)))}
     staff = staff_members()
-    cc = ", ".join(user.email for user in staff) or None
     week = iso_week(run.today)
     written = 0
     for skpd_id, overdue in by_skpd.items():
-        skpd = db.session.get(Skpd, skpd_id)
+        skpd = skpds[skpd_id]
         context = dict(skpd=skpd, tasks=overdue, today=run.today, cycle=run.cycle,
                        link=absolute_url("followups.index"))
-        subject = _l("Eskalasi: %(n)s tindak lanjut %(skpd)s terlambat", n=len(overdue),
-                     skpd=skpd.short_name or skpd.name)
+        subject = counted(lambda n=len(overdue), name=skpd.short_name or skpd.name: ngettext(
+            "Eskalasi: %(num)s tindak lanjut %(skpd)s terlambat",
+            "Eskalasi: %(num)s tindak lanjut %(skpd)s terlambat", n, skpd=name))
         if skpd.head_email:
             head = SimpleNamespace(id=None, name=skpd.head_name or skpd.name,
                                    email=skpd.head_email, locale=None, timezone=None)
-            written += write("escalation", head, subject, f"escalation:{skpd_id}:{week}",
-                             cc=cc, **context)
+            written += write("escalation", head, subject, keys.escalation(skpd_id, week),
+                             cc=", ".join(user.email for user in staff) or None,
+                             head_missing=False, **context)
             continue
-        # No head e-mail on file: each contact of the SKPD gets it (one key each).
-        for contact in active_contacts({skpd_id}):
-            written += write("escalation", contact, subject,
-                             f"escalation:{skpd_id}:{week}:{contact.id}", cc=cc, **context)
+        for user in staff:
+            written += write("escalation", user, subject,
+                             keys.escalation(skpd_id, week, f"staff:{user.id}"),
+                             head_missing=True, **context)
     return written

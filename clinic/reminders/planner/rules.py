@@ -4,10 +4,11 @@ Decisions are data: every reminder has a dedupe key, and ``write`` adds its outb
 once, even when two runs race (the key is unique). The caller commits.
 """
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import LazyString
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,10 @@ from clinic.reminders import preferences
 from clinic.reporting import engine
 from clinic.reporting.fixes import as_fixes, chosen
 from clinic.reporting.models import ItemStatus
+from clinic.workdays import is_working_day
+
+# Bappeda's office hours when OFFICE_HOURS (config, "CLINIC_OFFICE_HOURS") does not say.
+DEFAULT_OFFICE_HOURS = (time(8, 0), time(16, 0))
 
 
 class Run:
@@ -40,8 +45,40 @@ class Run:
         return self._score
 
     def due_today(self):
-        """Whether today's "at digest_at local" moment has come (until local midnight)."""
-        return self.local >= datetime.combine(self.today, self.cycle.digest_at, self.zone)
+        """Whether today's "at digest_at local" moment has come and the office is still open.
+
+        A day's mail missed in the morning (downtime, a first start in the evening) is
+        written later that day only inside office hours; after closing time it waits for the
+        next working morning, so the planner never queues a batch of mail at night.
+        """
+        return (self.local >= datetime.combine(self.today, self.cycle.digest_at, self.zone)
+                and self.office_open())
+
+    def office_open(self):
+        """Whether the local time lies inside the office hours (config OFFICE_HOURS)."""
+        opens, closes = office_hours()
+        return opens <= self.local.time() < closes
+
+    def working_morning_due(self):
+        """``due_today()`` on a working day: when a missed reminder may still be caught up."""
+        return self.due_today() and is_working_day(self.today)
+
+    def weekly_due(self, weekday):
+        """Whether a weekly kind set for ``weekday`` may be written now (one key per week).
+
+        Its day is the first working day on or after ``weekday`` in this ISO week (a Monday
+        holiday moves it to Tuesday); missed that day (downtime, a start after office hours),
+        it waits for the next working morning, never at night and never on a day off.
+        """
+        monday = self.today - timedelta(days=self.today.weekday())
+        working = [day for day in (monday + timedelta(days=n) for n in range(weekday, 7))
+                   if is_working_day(day)]
+        return self.today in working[:2] and self.working_morning_due()
+
+
+def office_hours():
+    """(opens, closes) local times of the office, from the config."""
+    return current_app.config.get("OFFICE_HOURS") or DEFAULT_OFFICE_HOURS
 
 
 def write(kind, recipient, subject, dedupe_key, **context):
@@ -59,6 +96,12 @@ def write(kind, recipient, subject, dedupe_key, **context):
         # Another run wrote the same key between our check and our insert: already planned.
         return False
     return True
+
+
+def counted(render):
+    """A subject that counts something: ``render`` calls ngettext, and send_email renders it
+    in the recipient's language (lazy_gettext cannot choose "1 day" or "3 days")."""
+    return LazyString(render)
 
 
 def _planned(key):

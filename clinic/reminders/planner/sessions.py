@@ -9,6 +9,7 @@ from clinic.coaching.invitations import recipients
 from clinic.coaching.models import CoachingSession, SessionStatus
 from clinic.email import absolute_url
 from clinic.extensions import db
+from clinic.outbox import keys
 from clinic.reminders import preferences
 from clinic.reminders.planner.rules import write, zone_of
 from clinic.workdays import is_working_day
@@ -55,11 +56,13 @@ def plan_session_reminders(run):
         # When several fell due (downtime, a session planned at short notice), only the
         # latest is still worth sending.
         label = max(due, key=lambda pair: pair[1])[0]
-        start = session.starts_at.astimezone(timezone.utc).isoformat()
+        if label == "day_before" and not run.working_morning_due():
+            continue  # a day-before reminder caught up at night waits for the office to open
+        start = session.starts_at.astimezone(timezone.utc)
         for user in recipients(session):
             if not preferences.wants(user, "session_reminder"):
                 continue
-            key = f"session:{session.id}:{user.id}:{label}:{start}"
+            key = keys.session_reminder(session.id, user.id, label, start)
             subject = _l("Pengingat Coaching Clinic: %(title)s", title=session.title)
             written += write("session_reminder", user, subject, key, session=session,
                              label=label, tz=zone_of(user),

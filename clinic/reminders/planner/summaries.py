@@ -60,7 +60,7 @@ def _moved(cycle, since):
 
 def plan_summaries(run):
     """On summary_weekday at digest_at local: one summary per active staff member."""
-    if run.today.weekday() != run.cycle.summary_weekday or not run.due_today():
+    if not run.weekly_due(run.cycle.summary_weekday):
         return 0
     week = iso_week(run.today)
     staff = [user for user in staff_members() if preferences.wants(user, "monday_summary")]

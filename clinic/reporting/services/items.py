@@ -5,6 +5,7 @@ from clinic import audit, uploads
 from clinic.db_types import utcnow
 from clinic.errors import check_version
 from clinic.extensions import db
+from clinic.outbox.services import supersede_item_lists
 from clinic.reporting.models import Evidence, ItemEvent, ItemStatus
 from clinic.reporting.services.refusals import CONFLICT, ConflictError, ReportingError
 
@@ -22,6 +23,14 @@ def _event(item, actor, action, from_status=None, detail=None):
         actor_id=getattr(actor, "id", None), action=action, from_status=from_status,
         to_status=item.status, level=item.level, detail=detail,
     ))
+
+
+def _supersede_lists(item, action):
+    # A pending digest or countdown lists the item as it was: it is never sent, and the
+    # planner writes the right one.
+    innovation = item.innovation
+    supersede_item_lists({item.skpd_id, innovation.skpd_id if innovation else None},
+                         f"item {item.id} {action}")
 
 
 def _touched(item, actor):
@@ -109,6 +118,7 @@ def submit_item(item, actor, expected_version=None):
     item.return_reason = None
     _event(item, actor, "submitted", before)
     db.session.flush()
+    _supersede_lists(item, "submitted")
 
 
 def _review(item, actor, status, action, reason=None):
@@ -120,6 +130,7 @@ def _review(item, actor, status, action, reason=None):
     item.return_reason = reason
     _event(item, actor, action, before, reason)
     db.session.flush()
+    _supersede_lists(item, action)
 
 
 def verify_item(item, actor):

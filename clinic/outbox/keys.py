@@ -1,0 +1,45 @@
+"""Dedupe keys of planned mail, shared by the planner and by the changes that supersede it.
+
+A key starts with what its content is about (``digest:<skpd>:``, ``session:<session>:``), so
+that a change of that thing finds every pending row it makes wrong with one prefix.
+"""
+
+# Kinds of planned mail that list an SKPD's open work, and the prefix word of their keys.
+SKPD_DIGEST = "digest"
+SKPD_COUNTDOWN = "countdown"
+SKPD_ESCALATION = "escalation"
+
+
+def digest(skpd_id, contact_id, day):
+    return f"{SKPD_DIGEST}:{skpd_id}:{contact_id}:{day.isoformat()}"
+
+
+def countdown(skpd_id, cycle_id, days, contact_id):
+    return f"{SKPD_COUNTDOWN}:{skpd_id}:{cycle_id}:{days}:{contact_id}"
+
+
+def escalation(skpd_id, week, recipient=None):
+    """One per SKPD and ISO week; ``recipient`` (e.g. ``staff:3``) when several get their own."""
+    key = f"{SKPD_ESCALATION}:{skpd_id}:{week}"
+    return f"{key}:{recipient}" if recipient else key
+
+
+def session_reminder(session_id, user_id, label, start):
+    """``start`` (aware) is in the key: a moved session is a new decision, not the old one."""
+    return f"session:{session_id}:{user_id}:{label}:{start.isoformat()}"
+
+
+def session_prefix(session_id):
+    """Every key about one session: invitations, cancellations and reminders."""
+    return f"session:{session_id}:"
+
+
+def task_prefix(task_id):
+    """Every key about one follow-up task (its owner's "assigned to you" mail)."""
+    return f"task:{task_id}:"
+
+
+def skpd_prefixes(skpd_ids, words):
+    """The key prefixes of these SKPDs' planned mail of the kinds named by ``words``."""
+    return [f"{word}:{skpd_id}:" for skpd_id in sorted(set(skpd_ids) - {None})
+            for word in words]
