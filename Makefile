@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
+# Links in e-mails, .ics files and pages point at the server `make run` starts, unless BASE_URL
+# is given (environment, command line or .env, whose value wins over the derived one).
+DOTENV_BASE_URL := $(shell sed -n -E 's/^[[:space:]]*(export[[:space:]]+)?BASE_URL[[:space:]]*=[[:space:]]*["'"'"']?([^"'"'"'[:space:]]*).*/\2/p' .env 2>/dev/null | tail -n 1)
+BASE_URL ?= $(or $(DOTENV_BASE_URL),http://127.0.0.1:$(PORT))
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/clinic_test
 MARIADB_URL ?= mysql+pymysql://root@127.0.0.1:3306/clinic_test?charset=utf8mb4
 PYTEST_ARGS ?= -q
@@ -32,11 +36,11 @@ translations: $(VENV)/.installed
 setup: $(VENV)/.installed translations
 	mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	BASE_URL=$(BASE_URL) $(FLASK) seed-demo --if-empty
 
 run: setup
-	@$(FLASK) demo-logins --port $(PORT)
-	CLINIC_EMBEDDED_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@BASE_URL=$(BASE_URL) $(FLASK) demo-logins --port $(PORT)
+	BASE_URL=$(BASE_URL) CLINIC_EMBEDDED_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 dev-setup: $(VENV)/.dev-installed translations
 

@@ -41,8 +41,9 @@ class Config:
     SCHEDULER_HEARTBEAT_SECONDS = _int("SCHEDULER_HEARTBEAT_SECONDS", 15)
     CLINIC_CITY = os.environ.get("CLINIC_CITY", "Kota Banjarmasin")
     CLINIC_AGENCY = os.environ.get("CLINIC_AGENCY", "Bappedalitbang Kota Banjarmasin")
-    # Used to build absolute links in e-mails sent outside a request (CLI, scheduler).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The public address: every absolute link (e-mails, .ics files, the calendar feed shown on
+    # pages) is built from it, inside a request or not. `make run` derives it from PORT.
+    BASE_URL = (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     SERVER_NAME = None
 
     BABEL_DEFAULT_LOCALE = "id"

@@ -26,6 +26,7 @@ class Day:
     on: date
     in_month: bool = True
     sessions: list = field(default_factory=list)
+    tasks: list = field(default_factory=list)  # follow-up tasks due that day (as in the feed)
     holiday: str | None = None  # a national holiday's or an office closed date's name
 
     @property
@@ -81,7 +82,7 @@ def _holiday_name(day, closed):
     return national_holiday(day) or closed.get(day)
 
 
-def _grid_days(year, month):
+def grid_days(year, month):
     """The Monday before the first and the Sunday after the last day of the month."""
     first = date(year, month, 1)
     last = date(year, month, pycalendar.monthrange(year, month)[1])
@@ -96,7 +97,7 @@ def period_bounds(first, last, tz):
 
 def grid_bounds(year, month, tz):
     """The UTC period a month grid shows, its leading and trailing days included."""
-    return period_bounds(*_grid_days(year, month), tz)
+    return period_bounds(*grid_days(year, month), tz)
 
 
 def _utc_midnight(day, zone):
@@ -107,10 +108,11 @@ def _local_day(session, zone):
     return session.starts_at.astimezone(zone).date()
 
 
-def month_grid(year, month, sessions, tz):
-    """Weeks (Monday first) of Day objects covering the month; sessions on their local day."""
+def month_grid(year, month, sessions, tz, tasks=()):
+    """Weeks (Monday first) of Day objects covering the month; sessions on their local day,
+    tasks on their due date."""
     zone = ZoneInfo(str(tz))
-    start, end = _grid_days(year, month)
+    start, end = grid_days(year, month)
     closed = closed_dates_between(start, end)
     days = {}
     day = start
@@ -122,17 +124,22 @@ def month_grid(year, month, sessions, tz):
         local_day = _local_day(session, zone)
         if local_day in days:
             days[local_day].sessions.append(session)
+    for task in tasks:
+        if task.due_on in days:
+            days[task.due_on].tasks.append(task)
     ordered = list(days.values())
     return [ordered[i:i + 7] for i in range(0, len(ordered), 7)]
 
 
-def agenda_days(sessions, tz):
-    """The days that have sessions, in order, each a Day with its sessions and marker."""
+def agenda_days(sessions, tz, tasks=()):
+    """The days that have sessions or tasks due, in order, each a Day with its marker."""
     zone = ZoneInfo(str(tz))
     days = {}
     for session in sessions:
         local_day = _local_day(session, zone)
         days.setdefault(local_day, Day(on=local_day)).sessions.append(session)
+    for task in tasks:
+        days.setdefault(task.due_on, Day(on=task.due_on)).tasks.append(task)
     if days:
         closed = closed_dates_between(min(days), max(days))
         for day in days.values():
@@ -168,12 +175,15 @@ def feed_sessions(user, today):
     return db.session.scalars(stmt).all()
 
 
-def feed_tasks(user):
-    """Active follow-up tasks with a due date for the feed: a contact their SKPD's, a trainer
-    those from their sessions; Bappeda none (the follow-up list serves them better than
-    hundreds of all-day events)."""
+def feed_tasks(user, first=None, last=None):
+    """Active follow-up tasks with a due date for the feed and the calendar page (due from
+    ``first`` to ``last`` when given): a contact their SKPD's, a trainer those from their
+    sessions; Bappeda none (the follow-up list serves them better than hundreds of all-day
+    events)."""
     stmt = select(FollowUpTask).where(FollowUpTask.status.in_(TaskStatus.ACTIVE),
                                       FollowUpTask.due_on.is_not(None))
+    if first is not None and last is not None:
+        stmt = stmt.where(FollowUpTask.due_on.between(first, last))
     if user.role == "contact" and user.skpd_id is not None:
         stmt = stmt.where(FollowUpTask.skpd_id == user.skpd_id)
     elif user.role == "trainer":
@@ -187,3 +197,8 @@ def feed_tasks(user):
 def feed_items(user, today):
     """What a user's personal feed holds: (sessions, tasks)."""
     return feed_sessions(user, today), feed_tasks(user)
+
+
+def webcal_url(url):
+    """The feed's address as a webcal:// link, which calendar apps open as a subscription."""
+    return "webcal://" + url.split("://", 1)[-1] if url else None

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.coaching.models import CoachingSession, SessionStatus, session_skpds, session_trainers
+from clinic.coaching.wording import room_label
 from clinic.dates import fmt_date, zone_label
 from clinic.db_types import utcnow
 from clinic.extensions import db
@@ -40,6 +41,13 @@ def _zone(tz):
 def clock(moment, zone):
     """'09.00' in the current language, in ``zone``."""
     return format_time(moment.astimezone(zone).time(), "short", rebase=False)
+
+
+def moment(instant, tz):
+    """'Senin, 7 Desember 2026 09.30 WITA': an instant in one zone, the zone named."""
+    zone = _zone(tz)
+    local = instant.astimezone(zone)
+    return f"{fmt_date(local, zone)} {clock(local, zone)} {zone_label(zone)}"
 
 
 def span(starts_at, ends_at, tz):
@@ -127,7 +135,8 @@ def _clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_sess
     if room:
         rows = db.session.scalars(base.where(func.lower(func.trim(CoachingSession.room)) == room))
         found += [ScheduleWarning("clash_room", _l(
-            "Ruang %(room)s sudah dipakai sesi \"%(title)s\" (%(when)s).",
-            room=other.room, title=other.title, when=span(other.starts_at, other.ends_at, zone)),
+            "%(room)s sudah dipakai sesi \"%(title)s\" (%(when)s).",
+            room=room_label(other.room), title=other.title,
+            when=span(other.starts_at, other.ends_at, zone)),
             blocking=True) for other in rows]
     return found

@@ -1,14 +1,26 @@
 """iCalendar for sessions: invitations (REQUEST / CANCEL) and the personal calendar feed."""
 from datetime import timedelta
+from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Calendar, Event, vCalAddress, vText
+from flask_babel import gettext as _
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from clinic.db_types import utcnow
 from clinic.email import absolute_url
 
-PRODID = "-//Bappeda Litbang//Klinik Inovasi//ID"
+# Calendar clients remind the invitee this long before the session (the day before).
+ALARM_BEFORE = timedelta(days=1)
+
+
+def _agency():
+    """The agency's one spelling (CLINIC_AGENCY), as in the pages and the e-mails."""
+    return current_app.config["CLINIC_AGENCY"]
+
+
+def _prodid():
+    return f"-//{_agency()}//Klinik Inovasi//ID"
 
 
 def _add_given(component, properties):
@@ -21,21 +33,40 @@ def _add_given(component, properties):
 
 def _calendar(method=None, name=None):
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", _prodid())
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     return _add_given(cal, {"method": method, "x-wr-calname": name})
 
 
 def _organizer():
+    """The configured sender (MAIL_DEFAULT_SENDER, "Name <address>", an address or a
+    (name, address) pair as Flask-Mail allows), named as the agency."""
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    address = sender.rsplit("<", 1)[-1].rstrip(">").strip()
+    address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(current_app.config.get("ORGANIZATION_NAME", "Bappeda Litbang"))
+    organizer.params["cn"] = vText(_agency())
     return organizer
 
 
-def session_event(session, attendees=(), cancelled=False):
+def _alarm(session):
+    """A display reminder the day before (the invitee's calendar shows it)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -ALARM_BEFORE)
+    alarm.add("description", _("Besok: %(title)s", title=session.title))
+    return alarm
+
+
+def _finish(cal):
+    """Add the VTIMEZONEs the events use, without icalendar's English COMMENT in them."""
+    cal.add_missing_timezones()
+    for zone in cal.walk("VTIMEZONE"):
+        zone.pop("COMMENT", None)
+    return cal.to_ical()
+
+
+def session_event(session, attendees=(), cancelled=False, alarm=False):
     """One VEVENT for a session, its times in the zone it was planned in."""
     zone = ZoneInfo(session.timezone or "Asia/Makassar")
     event = Event()
@@ -60,15 +91,16 @@ def session_event(session, attendees=(), cancelled=False):
         attendee.params["partstat"] = vText("NEEDS-ACTION")
         attendee.params["rsvp"] = vText("FALSE")
         event.add("attendee", attendee, encode=0)
+    if alarm and not (cancelled or session.is_cancelled):
+        event.add_component(_alarm(session))
     return event
 
 
 def invitation(session, attendees, cancel=False):
     """The .ics text of an invitation (METHOD:REQUEST) or a cancellation (METHOD:CANCEL)."""
     cal = _calendar(method="CANCEL" if cancel else "REQUEST")
-    cal.add_component(session_event(session, attendees, cancelled=cancel))
-    cal.add_missing_timezones()
-    return cal.to_ical().decode("utf-8")
+    cal.add_component(session_event(session, attendees, cancelled=cancel, alarm=not cancel))
+    return _finish(cal).decode("utf-8")
 
 
 def invitation_attachment(session, attendees, cancel=False):
@@ -100,7 +132,6 @@ def feed(name, sessions=(), extra_events=()):
         cal.add_component(session_event(session))
     for event in extra_events:
         cal.add_component(event)
-    cal.add_missing_timezones()
-    return cal.to_ical()
+    return _finish(cal)
 
 

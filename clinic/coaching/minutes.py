@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from clinic.coaching import attendance as attendance_rules
+from clinic.coaching import rsvp
 from clinic.coaching.access import SessionScope, session_scope
 from clinic.coaching.models import Attendance, Finding, session_innovations
 from clinic.extensions import db
@@ -26,6 +27,7 @@ class Minutes:
     attendance: list = field(default_factory=list)
     innovations: list = field(default_factory=list)
     tasks: dict = field(default_factory=dict)  # finding id -> its visible tasks
+    answers: list = field(default_factory=list)  # the invitees' answers (InvitationAnswer)
 
     @property
     def details(self):
@@ -73,4 +75,4 @@ def minutes_in_scope(session, scope):
         select(Innovation).where(Innovation.id.in_(linked), scope.clause(Innovation.skpd_id))
         .order_by(Innovation.name)).all()
     return Minutes(scope, findings=findings, attendance=rows, innovations=innovations,
-                   tasks=tasks)
+                   tasks=tasks, answers=rsvp.answers_in_scope(session, scope))

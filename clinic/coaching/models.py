@@ -23,6 +23,14 @@ class AttendanceStatus(Choices):
     ABSENT = "absent"
 
 
+class RsvpAnswer(Choices):
+    """An invitee's answer to an invitation (the links in the invitation e-mail)."""
+
+    YES = "yes"
+    NO = "no"
+    DELEGATED = "delegated"
+
+
 def new_session_uid():
     return f"{uuid.uuid4()}@klinik-inovasi"
 
@@ -154,6 +162,29 @@ class Attendance(db.Model):
     session = relationship("CoachingSession", back_populates="attendance")
     user = relationship("User", foreign_keys=[user_id])
     skpd = relationship("Skpd")
+
+
+class InvitationAnswer(db.Model):
+    """An invitee's latest answer to a session's invitation, with when it was first and last
+    given; ``skpd_id`` is the invitee's SKPD then (None for a trainer), for the session scope."""
+
+    __tablename__ = "coaching_invitation_answers"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    skpd_id: Mapped[int | None] = mapped_column(ForeignKey("skpds.id", ondelete="SET NULL"))
+    answer: Mapped[str] = mapped_column(String(12))  # RsvpAnswer
+    representative: Mapped[str | None] = mapped_column(String(120))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How many times the answer changed after the first one.
+    changes: Mapped[int] = mapped_column(default=0)
+
+    session = relationship("CoachingSession")
+    user = relationship("User")
 
 
 class SessionNote(db.Model):

@@ -17,6 +17,7 @@ from clinic.coaching.models import (CoachingSession, SessionEvent, SessionStatus
 from clinic.db_types import utcnow
 from clinic.errors import ConflictError, DomainError, check_version
 from clinic.extensions import db
+from clinic.outbox.services import supersede_digests, supersede_session_mail
 from clinic.reporting.models import Innovation
 
 # A change of any of these moves the meeting: the history says "rescheduled".
@@ -134,6 +135,7 @@ def update(session, values, actor, expected_version=None, warnings=(), ip=None):
     check_editable(session)
     check_version(session, expected_version, CONFLICT, SessionConflict)
     before, invited = _snapshot(session), {u.id: u for u in invitations.recipients(session)}
+    previous = {"starts_at": session.starts_at, "place": invitations.place_of(session)}
     old_times = [_iso(session.starts_at), _iso(session.ends_at)]
     session.starts_at, session.ends_at = values["starts_at"], values["ends_at"]
     _apply(session, values)
@@ -154,13 +156,18 @@ def update(session, values, actor, expected_version=None, warnings=(), ip=None):
     db.session.flush()
     audit.record(f"session_{action}", actor=actor, obj=session, summary=session.title, ip=ip,
                  changes={k: v for k, v in detail.items() if k in ("from", "to")} or None)
+    # Pending mail about the old version is never sent: invitations and reminders (only the
+    # reminders when nobody is invited again) and the digests listing the session.
+    supersede_session_mail(session.id, f"session {action}",
+                           kinds=None if moved or people_changed else ("session_reminder",))
+    supersede_digests(before["skpds"] | after["skpds"], f"session {action}")
     if moved or people_changed:
         remaining = {u.id for u in invitations.recipients(session)}
         removed = [u for uid, u in invited.items() if uid not in remaining]
         if removed:
             invitations.announce_cancel(session, people=removed, reason=str(_l(
                 "Anda tidak lagi tercantum sebagai peserta sesi ini.")))
-        invitations.invite(session, reason=action)
+        invitations.invite(session, reason=action, previous=previous)
     return action
 
 
@@ -175,6 +182,8 @@ def cancel(session, reason, actor, expected_version=None, ip=None):
     _event(session, actor, "cancelled", reason=reason)
     db.session.flush()
     audit.record("session_cancelled", actor=actor, obj=session, summary=reason, ip=ip)
+    supersede_session_mail(session.id, "session cancelled")
+    supersede_digests({s.id for s in session.skpds}, "session cancelled")
     invitations.announce_cancel(session)
     return session
 

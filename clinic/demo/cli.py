@@ -29,11 +29,16 @@ def register(app):
                    f"(claimed index {summary['claimed']:.2f}, verified {summary['verified']:.2f}).")
 
     @app.cli.command("demo-logins")
-    @click.option("--port", default=5000)
+    @click.option("--port", type=int, default=None,
+                  help="The port the server listens on, when links use another address.")
     def demo_logins_command(port):
-        """Print the address and the demo accounts."""
-        click.echo(f"\nKlinik Inovasi: http://127.0.0.1:{port}\n\nDemo accounts "
-                   f"(password: {current_app.config['DEMO_PASSWORD']}):")
+        """Print the address (BASE_URL, as in every link) and the demo accounts."""
+        base_url = current_app.config["BASE_URL"].rstrip("/")
+        served = f"http://127.0.0.1:{port}" if port else base_url
+        click.echo(f"\nKlinik Inovasi: {base_url}")
+        if served != base_url:
+            click.echo(f"(server on {served}; links in e-mails and calendars use {base_url})")
+        click.echo(f"\nDemo accounts (password: {current_app.config['DEMO_PASSWORD']}):")
         for line in demo_logins():
             click.echo(line)
         click.echo("")

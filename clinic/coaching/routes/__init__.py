@@ -1,2 +1,2 @@
 """Views of the coaching blueprint, one module per page group; importing them registers them."""
-from clinic.coaching.routes import calendar, closed_dates, notes, sessions  # noqa: F401
+from clinic.coaching.routes import calendar, closed_dates, notes, rsvp, sessions  # noqa: F401

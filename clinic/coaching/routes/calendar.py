@@ -15,8 +15,9 @@ from clinic import audit
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.coaching import bp, ics
-from clinic.coaching.calendar import (agenda_days, feed_items, fmt_clock, grid_bounds,
-                                      month_grid, period_bounds, sessions_between)
+from clinic.coaching.calendar import (agenda_days, feed_items, feed_tasks, fmt_clock,
+                                      grid_days, month_grid, period_bounds, sessions_between,
+                                      webcal_url)
 from clinic.coaching.models import session_trainers
 from clinic.dates import today_local, zone_label
 from clinic.email import absolute_url
@@ -71,30 +72,35 @@ def calendar():
     today = today_local(zone)
     year, month = _month(request.args.get("month"), today)
     view = "agenda" if request.args.get("view") == "agenda" else "month"
-    filters = _filters(user)
-    sessions = sessions_between(user, *_period(view, year, month, today, zone), **filters)
-    weeks = month_grid(year, month, sessions, zone) if view == "month" else None
+    filters, (first, last) = _filters(user), _period(view, year, month, today)
+    sessions = sessions_between(user, *period_bounds(first, last, zone), **filters)
+    tasks = feed_tasks(user, first, last)  # the feed's tasks, on the days they are due
     skpds, trainers = _choices() if _may_filter(user) else ([], [])
-    feed_url = (absolute_url("coaching.feed", token=user.calendar_token)
-                if user.calendar_token else None)
     return render_template(
-        "coaching/calendar.html", view=view, weeks=weeks, days=agenda_days(sessions, zone),
+        "coaching/calendar.html", view=view, days=agenda_days(sessions, zone, tasks),
+        weeks=month_grid(year, month, sessions, zone, tasks) if view == "month" else None,
         year=year, month=month, today=today,
         month_label=format_date(date(year, month, 1), "LLLL y"),
         prev_month=_shift(year, month, -1), next_month=_shift(year, month, 1),
         this_month=_shift(today.year, today.month, 0), filters=filters, skpds=skpds,
         trainers=trainers, zone=zone, zone_name=zone_label(zone), clock=fmt_clock,
-        feed_url=feed_url, query=_query(view, filters))
+        query=_query(view, filters), **_feed_links(user))
 
 
-def _period(view, year, month, today, zone):
-    """UTC bounds: the month grid, the month's agenda, or (no month chosen) the coming weeks."""
+def _feed_links(user):
+    """The personal feed's address (from BASE_URL, like every link) and its webcal:// form."""
+    url = absolute_url("coaching.feed", token=user.calendar_token) if user.calendar_token else None
+    return {"feed_url": url, "webcal_url": webcal_url(url)}
+
+
+def _period(view, year, month, today):
+    """First and last day: the month grid, the month's agenda, or (no month chosen) the coming
+    weeks."""
     if view == "month":
-        return grid_bounds(year, month, zone)
+        return grid_days(year, month)
     if request.args.get("month"):
-        return period_bounds(date(year, month, 1),
-                             date(year, month, pycalendar.monthrange(year, month)[1]), zone)
-    return period_bounds(today, today + timedelta(days=AGENDA_DAYS - 1), zone)
+        return date(year, month, 1), date(year, month, pycalendar.monthrange(year, month)[1])
+    return today, today + timedelta(days=AGENDA_DAYS - 1)
 
 
 def _query(view, filters):

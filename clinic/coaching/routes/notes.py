@@ -1,11 +1,12 @@
 """Views of a session's attendance list, notes (notulen), sign-off, printout and findings."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from clinic.access import roles_required
-from clinic.coaching import attendance, bp, notes
+from clinic.coaching import attendance, bp, notes, rsvp
 from clinic.coaching.access import (can_see_private, get_editable_session_or_404,
                                     get_session_details_or_404)
 from clinic.coaching.attendance import STATUS_BADGES, STATUS_LABELS
@@ -48,9 +49,11 @@ def _render_attendance(session, form=None, participant_form=None):
         # Contacts without a row yet are listed unsaved (GET changes nothing); POST adds them.
         rows += [Attendance(user_id=u.id, skpd=u.skpd, name=u.name, position=u.position)
                  for u in attendance.missing_contacts(session)]
+    answers = rsvp.answers_by_user(session)
     return render_template(
-        "coaching/attendance.html", session=session, rows=rows,
-        form=form or attendance_form(rows),
+        "coaching/attendance.html", session=session, rows=rows, answers=answers,
+        answer_labels=rsvp.LABELS,
+        form=form or attendance_form(rows, rsvp.prefill(rows, answers)),
         participant_form=participant_form or ParticipantForm(session=session))
 
 
@@ -156,8 +159,9 @@ def sign_off(session_id):
         sent = notes.sign_off(session, actor(), utcnow())
     if not committed:
         return redirect(url_for("coaching.notes", session_id=session.id))
-    flash(_("Notulen ditandatangani dan dikunci; dikirim kepada %(n)s peserta.", n=len(sent)),
-          "success")
+    flash(ngettext("Notulen ditandatangani dan dikunci; dikirim kepada %(num)s peserta.",
+                   "Notulen ditandatangani dan dikunci; dikirim kepada %(num)s peserta.",
+                   len(sent)), "success")
     return redirect(_detail_url(session))
 
 

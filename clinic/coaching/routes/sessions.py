@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from clinic.access import roles_required
 from clinic.admin.models import Skpd
 from clinic.auth.models import Role, User
-from clinic.coaching import access, bp, checks, services
+from clinic.coaching import access, bp, checks, rsvp, services
 from clinic.coaching.forms.sessions import CancelForm, SessionForm
 from clinic.coaching.minutes import minutes_for
 from clinic.coaching.models import SessionStatus
@@ -48,7 +49,8 @@ def iso_span(pair, tz=None):
 @bp.context_processor
 def session_labels():
     return {"session_status_labels": STATUS_LABELS, "session_status_classes": STATUS_CLASSES,
-            "session_event_labels": EVENT_LABELS, "viewer_zone": select_timezone()}
+            "session_event_labels": EVENT_LABELS, "viewer_zone": select_timezone(),
+            "rsvp_labels": rsvp.LABELS, "rsvp_badges": rsvp.BADGES}
 
 
 def _list_filters(user):
@@ -107,8 +109,9 @@ def create():
         if sessions:
             db.session.commit()
             flash(_("Coaching Clinic dijadwalkan dan undangan dikirim.") if len(sessions) == 1 else
-                  _("%(n)s sesi berseri dijadwalkan dan undangan dikirim.", n=len(sessions)),
-                  "success")
+                  ngettext("%(num)s sesi berseri dijadwalkan dan undangan dikirim.",
+                           "%(num)s sesi berseri dijadwalkan dan undangan dikirim.",
+                           len(sessions)), "success")
             return redirect(url_for("coaching.detail", session_id=sessions[0].id))
     return render_template("coaching/form.html", form=form, session=None, warnings=warnings)
 
