@@ -9,6 +9,7 @@ import re
 from markupsafe import escape
 
 _SECRET_LINK_MAKERS = {}
+_NARROW_LINKS = set()  # links that only act on one thing (unsubscribe, answer an invitation)
 _PLACEHOLDER = re.compile(r"\[\[secret:([a-z_]+)\]\]")
 
 
@@ -16,13 +17,23 @@ class SecretLinkUnavailable(LookupError):
     """The link of an outbox row cannot be made any more (its user is gone or inactive)."""
 
 
-def register_secret_link(name, maker):
+def register_secret_link(name, maker, *, opens_account=True):
     """Let delivery make the link ``name``: ``maker(notification)`` returns an absolute URL or None.
 
     A feature registers its makers when the application is built, so the base module
-    never imports a feature.
+    never imports a feature. ``opens_account=False`` for a link that only does one narrow
+    thing for its holder (unsubscribe from a kind of mail, answer an invitation): a mail with
+    only such links may be resent or cancelled by the outbox's staff like any other.
     """
     _SECRET_LINK_MAKERS[name] = maker
+    if not opens_account:
+        _NARROW_LINKS.add(name)
+
+
+def opens_account(names):
+    """Whether any of the links ``names`` lets its holder into the recipient's account (a link
+    nobody registered counts as one: the safe side)."""
+    return bool(set(names) - _NARROW_LINKS)
 
 
 def secret_link(name):

@@ -242,3 +242,17 @@ def test_mail_to_a_deactivated_invitee_is_not_sent_with_links(world, sink):
                 and m["message"]["Subject"].startswith("Undangan")]
     db.session.expire_all()
     assert invitation(world.contact).status == OutboxStatus.FAILED
+
+
+def test_staff_may_still_cancel_or_resend_an_invitation_with_answer_links(world, login):
+    """Answer links only answer one invitation: the mail is not account access, so the
+    outbox's staff keep their usual cancel and resend (fresh links are made at send time)."""
+    schedule(world)
+    row = invitation(world.contact)
+    assert row.links and not row.grants_access
+    staff = login(world.staff)
+    page = staff.get(f"/admin/outbox/{row.id}").get_data(as_text=True)
+    assert "Batalkan pengiriman" in page
+    assert staff.post(f"/admin/outbox/{row.id}/cancel").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Notification, row.id).status == OutboxStatus.CANCELLED

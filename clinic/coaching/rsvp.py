@@ -160,7 +160,7 @@ def answers_in_scope(session, scope):
 
 
 for _answer, _name in LINKS.items():
-    register_secret_link(_name, _link_maker(_answer))
+    register_secret_link(_name, _link_maker(_answer), opens_account=False)
 
 
 def record_click(session, user, answer, now=None, ip=None):

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db_types import Choices, UTCDateTime, utcnow
 from clinic.extensions import db
+from clinic.secret_links import opens_account
 
 
 class OutboxStatus(Choices):
@@ -61,7 +62,7 @@ class Notification(db.Model):
     @property
     def grants_access(self):
         """Whether delivery adds a link that lets its holder into the recipient's account."""
-        return bool(self.links - {"unsubscribe"})
+        return opens_account(self.links)
 
     def __repr__(self):
         return f"<Notification {self.id} {self.kind} {self.status}>"

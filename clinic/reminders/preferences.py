@@ -60,7 +60,8 @@ def unsubscribe_link(user, kind):
 
 register_secret_link(UNSUBSCRIBE_LINK,
                      lambda notification: unsubscribe_url(notification.recipient,
-                                                          notification.kind))
+                                                          notification.kind),
+                     opens_account=False)
 
 
 def wants(user, kind):
