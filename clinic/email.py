@@ -1,4 +1,7 @@
-"""Links for e-mails: absolute URLs (writing and sending mail is clinic.outbox's work)."""
+"""Links and the sender for e-mails: absolute URLs and the configured sender's address
+(writing and sending mail is clinic.outbox's work)."""
+from email.utils import parseaddr
+
 from flask import current_app, has_request_context, url_for
 
 ADAPTER = "email_url_adapter"
@@ -21,3 +24,12 @@ def absolute_url(endpoint, **values):
     else:
         path = _adapter().build(endpoint, values)
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def sender_address():
+    """The address of MAIL_DEFAULT_SENDER, which Flask-Mail takes as "Name <address>", an
+    address, or a (name, address) pair."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    if isinstance(sender, (tuple, list)):
+        return sender[1]
+    return parseaddr(sender)[1]

@@ -96,6 +96,19 @@ def test_mail_without_unsubscribe_url_has_no_such_header(make_user, sink):
     assert sink.messages[0]["message"]["List-Unsubscribe"] is None
 
 
+@pytest.mark.app_config(MAIL_DEFAULT_SENDER=("Klinik Inovasi", "klinik@bappeda.example.go.id"),
+                        **{k: v for k, v in MAIL.items() if k != "MAIL_DEFAULT_SENDER"})
+def test_a_sender_given_as_a_name_and_address_pair_is_accepted(make_user, sink):
+    """Flask-Mail takes MAIL_DEFAULT_SENDER as a (name, address) pair too."""
+    row = _mail(make_user())
+    db.session.commit()
+    deliver_pending()
+    assert row.message_id.endswith("@bappeda.example.go.id>")
+    message = sink.messages[0]["message"]
+    assert message["From"] == "Klinik Inovasi <klinik@bappeda.example.go.id>"
+    assert message["Message-ID"] == row.message_id
+
+
 def test_attachments_travel_with_the_message(make_user, sink):
     _mail(make_user(), attachments=[{"filename": "undangan.ics",
                                      "content_type": "text/calendar; method=REQUEST",

@@ -1,6 +1,5 @@
 """iCalendar for sessions: invitations (REQUEST / CANCEL) and the personal calendar feed."""
 from datetime import timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -8,7 +7,7 @@ from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from clinic.db_types import utcnow
-from clinic.email import absolute_url
+from clinic.email import absolute_url, sender_address
 
 # Calendar clients remind the invitee this long before the session (the day before).
 ALARM_BEFORE = timedelta(days=1)
@@ -42,9 +41,7 @@ def _calendar(method=None, name=None):
 def _organizer():
     """The configured sender (MAIL_DEFAULT_SENDER, "Name <address>", an address or a
     (name, address) pair as Flask-Mail allows), named as the agency."""
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    address = sender[1] if isinstance(sender, (tuple, list)) else parseaddr(sender)[1]
-    organizer = vCalAddress(f"mailto:{address}")
+    organizer = vCalAddress(f"mailto:{sender_address()}")
     organizer.params["cn"] = vText(_agency())
     return organizer
 

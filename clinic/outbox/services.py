@@ -7,6 +7,7 @@ from sqlalchemy import or_, select, update
 
 from clinic import audit
 from clinic.db_types import utcnow
+from clinic.email import sender_address
 from clinic.extensions import db
 from clinic.outbox import keys
 from clinic.outbox.models import Notification, OutboxStatus
@@ -14,9 +15,7 @@ from clinic.outbox.models import Notification, OutboxStatus
 
 def _msgid_domain():
     # Message-IDs name the sender's domain, as mail servers expect of a message they relay.
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    address = sender.rsplit("<", 1)[-1].rstrip(">")
-    return address.rsplit("@", 1)[-1] or "localhost"
+    return sender_address().rsplit("@", 1)[-1] or "localhost"
 
 
 def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_key=None,
