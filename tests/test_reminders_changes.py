@@ -112,7 +112,7 @@ def test_reschedule_between_planning_and_delivery_supersedes_the_stale_mail(dece
     assert run(wita(2026, 12, 7, 8))["session_reminder"] == 0
     assert run(wita(2026, 12, 8, 8))["session_reminder"] == 2
     deliver(wita(2026, 12, 8, 8, 1))
-    reminders = [t for t in texts(sink) if t.startswith("Pengingat Coaching Clinic")]
+    reminders = [t for t in texts(sink) if t.startswith("Pengingat: Klinik SID Desember\n")]
     assert len(reminders) == 2
     assert all("dimulai Rabu, 9 Desember 2026 09.00 WITA" in t for t in reminders)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from clinic.coaching.invitations import recipients
 from clinic.coaching.models import CoachingSession, SessionStatus
+from clinic.coaching.wording import session_label
 from clinic.email import absolute_url
 from clinic.extensions import db
 from clinic.outbox import keys
@@ -63,7 +64,7 @@ def plan_session_reminders(run):
             if not preferences.wants(user, "session_reminder"):
                 continue
             key = keys.session_reminder(session.id, user.id, label, start)
-            subject = _l("Pengingat Coaching Clinic: %(title)s", title=session.title)
+            subject = _l("Pengingat: %(session)s", session=session_label(session.title))
             written += write("session_reminder", user, subject, key, session=session,
                              label=label, tz=zone_of(user),
                              link=absolute_url("coaching.detail", session_id=session.id))
