@@ -424,7 +424,10 @@ def test_submit_again_copies_into_the_current_cycle(client, auth, cycle, old_cyc
     detail = client.get(f"/innovations/{old.id}").get_data(as_text=True)
     assert f'href="/innovations/{old.id}/resubmit"' in detail
     url = f"/innovations/{old.id}/resubmit"
-    assert client.get(url).status_code == 200
+    form = client.get(url)
+    assert form.status_code == 200
+    # Like a new one, the copy enters the claimed index's divisor at once: the page says so.
+    assert "Inovasi baru langsung masuk hitungan indeks kota." in form.get_data(as_text=True)
     refused = client.post(url, data={"development_note": "   "})
     assert "Jelaskan pengembangan inovasi" in refused.get_data(as_text=True)
     response = client.post(url, data={"development_note": "Kini terhubung ke SATUSEHAT"})

@@ -19,8 +19,6 @@ from clinic.extensions import db
 from clinic.form_fields import (Choice, DateInput, MultiChoice, blank_to_none, int_or_none, strip,
                                 too_long)
 from clinic.reporting.models import DOCUMENT_KINDS, FORMS, INITIATORS, STAGES, ItemStatus
-from clinic.reporting.scoring import round2
-from clinic.reporting.services.innovations import new_innovation_effect
 from clinic.web import fmt_rupiah
 
 URUSAN_FILE = Path(__file__).resolve().parents[3] / "data" / "urusan.yaml"
@@ -170,12 +168,6 @@ class InnovationForm(FlaskForm):
     def validate_skpd_id(self, field):
         if field.data in ("", None):
             raise StopValidation(_l("Pilih Perangkat Daerah pemilik inovasi."))
-
-    @staticmethod
-    def divisor_notice(cycle):
-        """(effect, points lost as displayed or None) of saving a new innovation, for the notice."""
-        effect = new_innovation_effect(cycle)
-        return effect, (round2(-effect.change) if effect.change < 0 else None)
 
     def validate_implemented_on(self, field):
         trial = self.trial_on.data

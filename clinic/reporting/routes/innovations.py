@@ -93,7 +93,7 @@ def innovation_create():
                     "satu per satu.", name=innovation.name, n=len(innovation.items)), "success")
             return redirect(url_for("reporting.innovation_detail", innovation_id=innovation.id))
     return render_template("reporting/innovation_form.html", form=form, innovation=None,
-                           cycle=cycle, saved=None)
+                           cycle=cycle, saved=None, divisor_effect=_divisor_effect(cycle))
 
 
 @bp.route("/innovations/<int:innovation_id>", methods=["GET"])
@@ -164,7 +164,12 @@ def innovation_resubmit(innovation_id):
                     "laporannya.", year=cycle.year), "success")
             return redirect(url_for("reporting.innovation_detail", innovation_id=innovation.id))
     return render_template("reporting/innovation_resubmit.html", form=form, previous=previous,
-                           cycle=cycle)
+                           cycle=cycle, divisor_effect=_divisor_effect(cycle))
+
+
+def _divisor_effect(cycle):
+    # A new innovation (created or submitted again) enters the claimed index's divisor at once.
+    return services.new_innovation_effect(cycle) if cycle is not None else None
 
 
 def _document_or_404(innovation, document_id):

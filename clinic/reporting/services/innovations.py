@@ -22,7 +22,13 @@ PROFILE_FIELDS = (
 
 
 # What one more innovation with nothing reported does to the city's claimed index right now.
-NewInnovationEffect = namedtuple("NewInnovationEffect", "n divisor_before divisor_after change")
+class NewInnovationEffect(namedtuple("NewInnovationEffect",
+                                      "n divisor_before divisor_after change")):
+    @property
+    def points_lost(self):
+        """The drop of the claimed index as shown (2 decimals; 0 when under 0,01), or None."""
+        return scoring.round2(-self.change) if self.change < 0 else None
+
 
 
 def new_innovation_effect(cycle):
