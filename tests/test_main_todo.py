@@ -1,4 +1,5 @@
-"""The contact's home: after the reporting items, tasks by due date, then the next session."""
+"""The contact's home: after the reporting items, tasks by due date, then the next session;
+on the page, overdue tasks and the next session first, the rest grouped and collapsed."""
 from datetime import date, datetime, timezone
 
 import time_machine
@@ -40,9 +41,11 @@ def test_home_lists_tasks_by_due_date_then_the_next_session(app, world):
     assert [e.obj.title for e in todo.of_kind("task")] == [
         "Tenggat sudah lewat", "Unggah SK inovasi", "Tanpa tenggat"]
     assert todo.of_kind("session")[0].obj.id == world.session.id
+    # On the page, what is urgent leads: the overdue task and the next session come first,
+    # the tasks not yet due follow in a collapsed group (a phone shows the first on one screen).
     order = [page.index(s) for s in (
-        "Tenggat sudah lewat", "Unggah SK inovasi", "Tanpa tenggat",
-        "Sesi pendampingan berikutnya", "Klinik Inovasi Dinas Pertama")]
+        "Tenggat sudah lewat", "Sesi pendampingan berikutnya", "Klinik Inovasi Dinas Pertama",
+        "Tindak lanjut lainnya", "Unggah SK inovasi", "Tanpa tenggat")]
     assert order == sorted(order)
     assert "Terlambat 6 hari" in page and "Selasa, 7 Juli 2026 09.00 WITA" in page
     assert f"/coaching/{world.session.id}" in page
@@ -89,3 +92,42 @@ def test_home_query_count_does_not_grow_with_tasks(app, world, make_user):
         db.session.commit()
         many = count()
     assert many == few
+
+
+def test_home_leads_with_urgent_work_and_collapses_the_rest(app, world):
+    """Overdue tasks, the next session and the returned items lead (the returned items and the
+    incomplete ones grouped by innovation, collapsed), before the cycle card."""
+    services.create_task(world.skpd, world.staff, title="Tenggat sudah lewat",
+                         due_on=date(2026, 6, 25), owner=world.contact)
+    db.session.commit()
+    with time_machine.travel(JULY_1, tick=False):
+        todo = todo_for_contact(world.contact, world.cycle)
+        page = home(app, world.contact)
+    today = date(2026, 7, 1)
+    assert [(e.kind, e.obj.title) for e in todo.urgent(today)] == [
+        ("task", "Tenggat sudah lewat"), ("session", world.session.title)]
+    assert [e.obj.title for e in todo.later_tasks(today)] == ["Unggah SK inovasi"]
+    groups = todo.groups()
+    assert groups and all(e.kind == "incomplete" for g in groups for e in g.entries)
+    assert sum(len(g.entries) for g in groups) == len(todo.of_kind("incomplete"))
+    assert len({g.innovation for g in groups}) == len(groups)
+    urgent, rest = page.index('id="todo-urgent"'), page.index('id="todo-rest"')
+    assert urgent < page.index("Tenggat sudah lewat") < page.index(world.session.title) < rest
+    assert rest < page.index("Unggah SK inovasi") < page.index("Tenggat internal")
+    assert page.count('<details class="todo-group') == len(groups) + 1  # + the later tasks
+    assert "<details open" not in page
+
+
+def test_returned_items_lead_grouped_by_innovation(app, world):
+    from clinic.reporting.models import ItemStatus
+
+    world.item.status = ItemStatus.RETURNED
+    world.item.return_reason = "Tanda tangan kepala dinas belum ada"
+    db.session.commit()
+    with time_machine.travel(JULY_1, tick=False):
+        todo = todo_for_contact(world.contact, world.cycle)
+        page = home(app, world.contact)
+    (group,) = todo.groups("returned")
+    assert [e.fix.item.id for e in group.entries] == [world.item.id]
+    assert page.index('id="todo-urgent"') < page.index("1 butir perlu perbaikan") < page.index(
+        "Tanda tangan kepala dinas belum ada") < page.index('id="todo-rest"')

@@ -58,8 +58,13 @@ class TaskForm(VersionedForm):
                 for s in self.sessions.values()]
         self.owner_id.choices = [("", _l("— belum ditentukan —"))] + [
             (u.id, u.name) for u in active_contacts(chosen)]
-        self.item_id.choices = [("", _l("— tidak ada —"))] + [
-            (i.id, label) for i, label in queries.item_choices(user, chosen)]
+        # Hundreds of items: a searchable picker (static/js/app.js), grouped by innovation;
+        # the choices are the chosen SKPD's items that ``user`` may see (queries.item_choices).
+        self.item_id.render_kw = {"data-picker": ""}
+        self.item_id.choices = [SelectChoice("", _l("— tidak ada —"))] + [
+            SelectChoice(i.id, label, optgroup=i.innovation.name if i.innovation
+                         else str(_l("Butir SPD")))
+            for i, label in queries.item_choices(user, chosen)]
 
     def validate_session_id(self, field):
         ids = {c[0] for c in field.choices}
@@ -74,7 +79,8 @@ class TaskForm(VersionedForm):
                                      "Daerah yang dipilih."))
 
     def validate_item_id(self, field):
-        if field.data is not None and field.data not in {c[0] for c in field.choices}:
+        values = {SelectChoice.from_input(c).value for c in field.choices}
+        if field.data is not None and field.data not in values:
             raise ValidationError(_l("Pilih butir laporan milik Perangkat Daerah ini."))
 
 

@@ -1,11 +1,16 @@
 """What an SKPD contact has to do next, composed of reporting items, follow-up tasks and sessions.
 
-The contact's home page lists, in this order (docs/ui.md): returned items with the reason, then
-incomplete items by the index points they would add, then follow-up tasks by due date, then the
-next coaching session (a constant number of queries whatever the SKPD has).
+The list holds, in this order (docs/ui.md): returned items with the reason, then incomplete
+items by the index points they would add, then follow-up tasks by due date, then the next
+coaching session (a constant number of queries whatever the SKPD has). On a phone that order
+put the overdue tasks and the next clinic below twenty items, so the home page shows it in
+sections: ``urgent()`` first (overdue tasks, the next session), then the returned items and
+the rest collapsed by innovation (``groups("returned")``, ``groups("incomplete")``), then
+``later_tasks()``.
 """
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -37,6 +42,18 @@ class TodoEntry:
     obj: object = None  # the task or session
 
 
+@dataclass(frozen=True)
+class TodoGroup:
+    """Items of one kind of one innovation (``innovation`` None: the SPD items), best first."""
+
+    innovation: object
+    entries: tuple
+
+    @property
+    def points(self):
+        return sum((entry.fix.points for entry in self.entries), Decimal(0))
+
+
 @dataclass
 class TodoList:
     """The contact's to-do list; ``more`` incomplete items did not fit under the limit."""
@@ -57,6 +74,24 @@ class TodoList:
 
     def of_kind(self, kind):
         return [entry for entry in self.entries if entry.kind == kind]
+
+    def urgent(self, today):
+        """What cannot wait and takes one line each: overdue tasks, then the next session."""
+        overdue = [e for e in self.of_kind("task") if e.obj.is_overdue(today)]
+        return overdue + self.of_kind("session")
+
+    def later_tasks(self, today):
+        """Active tasks not yet overdue, by due date."""
+        return [e for e in self.of_kind("task") if not e.obj.is_overdue(today)]
+
+    def groups(self, kind="incomplete"):
+        """Items of ``kind`` grouped by innovation; groups in the order of their best item."""
+        grouped = {}
+        for entry in self.of_kind(kind):
+            innovation = entry.fix.innovation
+            key = innovation.id if innovation is not None else None
+            grouped.setdefault(key, (innovation, []))[1].append(entry)
+        return [TodoGroup(innovation, tuple(entries)) for innovation, entries in grouped.values()]
 
 
 def todo_for_contact(user, cycle, limit=TODO_LIMIT):

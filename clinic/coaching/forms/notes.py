@@ -25,8 +25,11 @@ class AttendanceForm(FlaskForm):
         return values
 
 
-def attendance_form(rows, **kwargs):
-    """Build the list's form with a select per row (rows may not be saved yet)."""
+def attendance_form(rows, suggested=None, **kwargs):
+    """Build the list's form with a select per row (rows may not be saved yet); a row not
+    recorded yet starts at its ``suggested`` status ({user id: status}, from the invitees'
+    answers), saved only when the list is."""
+    suggested = suggested or {}
     choices = [SelectChoice("", _l("— belum diisi —"))] + [
         SelectChoice(status, label) for status, label in STATUS_LABELS.items()]
 
@@ -35,7 +38,8 @@ def attendance_form(rows, **kwargs):
 
     for row in rows:
         setattr(Form, f"status_{row_key(row)}", SelectField(
-            _l("Kehadiran %(name)s", name=row.name), choices=choices, default=row.status or "",
+            _l("Kehadiran %(name)s", name=row.name), choices=choices,
+            default=row.status or suggested.get(row.user_id) or "",
             validate_choice=True, invalid_choice_message=_l("Pilih status kehadiran dari daftar.")))
     return Form(**kwargs)
 
@@ -88,6 +92,13 @@ class FindingForm(FlaskForm):
         self.innovation_id.choices = [("", _l("— tidak terkait inovasi —"))] + [
             (i.id, i.name) for i in innovations]
         names = {i.id: i.name for i in innovations}
-        self.item_id.choices = [("", _l("— tidak terkait butir —"))] + [
-            (item.id, f"{names.get(item.innovation_id) or _l('Butir SPD')} · "
-                      f"{item.indicator.code} · {item.indicator.name}") for item in items]
+        # A searchable picker (static/js/app.js), grouped by innovation and narrowed to the
+        # innovation chosen above; an SPD item (no innovation) shows while none is chosen.
+        self.item_id.render_kw = {"data-picker": "", "data-picker-narrow": self.innovation_id.id}
+        self.innovation_id.render_kw = {"data-picker": ""}
+        self.item_id.choices = [SelectChoice("", _l("— tidak terkait butir —"))] + [
+            SelectChoice(item.id, f"{names.get(item.innovation_id) or _l('Butir SPD')} · "
+                                  f"{item.indicator.code} · {item.indicator.name}",
+                         render_kw={"data-narrow-value": str(item.innovation_id or "")},
+                         optgroup=str(names.get(item.innovation_id) or _l("Butir SPD")))
+            for item in items]
