@@ -129,3 +129,14 @@ def test_the_notice_costs_as_many_queries_for_more_empty_innovations(cycle, make
     db.session.commit()
     assert "4 inovasi tanpa poin" in page_of(clients["staff"], "/score/")
     assert [count_queries(clients[who], url) for who, url in urls] == few
+
+
+def test_the_contacts_home_never_shows_a_zero_gain(cycle, make_skpd, make_user, login):
+    skpd = make_skpd(code="DISHUB", name="Dinas Perhubungan", short_name="Dishub")
+    contact = make_user("contact", skpd=skpd)
+    create_innovation(skpd, cycle, {"name": "Parkir Lama", "main_urusan": "Perhubungan",
+                                    "implemented_on": OUT_OF_WINDOW}, contact)
+    db.session.commit()
+    home = page_of(login(contact), "/")
+    assert "Parkir Lama" in home and "Belum menambah indeks." in home
+    assert "+0,00 poin indeks" not in home
