@@ -10,26 +10,13 @@ from sqlalchemy import select
 
 from clinic.coaching.models import CoachingSession
 from clinic.extensions import db
-from clinic.outbox.delivery import deliver_pending
 from clinic.outbox.models import Notification, OutboxStatus
-from clinic.reminders.planner import run_due
 from tests.smtp_sink import MAIL
+from tests.test_reminders_changes import deliver, run as plan
 from tests.test_reminders_planner import at, city  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.app_config(**MAIL)
 TUESDAY, MONDAY = date(2026, 7, 7), date(2026, 7, 6)
-
-
-def plan(now):
-    with time_machine.travel(now, tick=False):
-        counts = run_due(now)
-        db.session.commit()
-    return counts
-
-
-def deliver(now):
-    with time_machine.travel(now, tick=False):
-        return deliver_pending(now)
 
 
 def rows(kind):
