@@ -44,6 +44,11 @@ def test_session_form_multi_selects_are_pickers(app, world):
         assert "data-picker" in select and "multiple" in select, name
 
 
+def test_user_form_skpd_is_a_picker(app, world):
+    select, _ = options_of(page(app, world.admin, "/admin/users/new"), "skpd_id")
+    assert "data-picker" in select
+
+
 def test_innovation_form_urusan_is_a_picker(app, world):
     select, _ = options_of(page(app, world.contact, "/innovations/new"), "related_urusan")
     assert "data-picker" in select and "multiple" in select
