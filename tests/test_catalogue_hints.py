@@ -1,12 +1,12 @@
 """Evidence hints: contacts read Indonesian instructions; research notes stay with staff."""
 import copy
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from clinic.catalogue import services
 from clinic.catalogue.models import Cycle, Indicator
@@ -162,17 +162,19 @@ OLD_HINTS = {  # what the first catalogue files put in the hint
 def test_the_migration_moves_research_notes_out_of_existing_hints(empty_database):  # noqa: F811
     _flask_db(empty_database, "upgrade", "5d2e8c41a9b0")
     with db.engine.begin() as conn:
-        conn.exec_driver_sql(
+        # Bound values (booleans as booleans): the same rows on SQLite, PostgreSQL and MariaDB.
+        conn.execute(text(
             "INSERT INTO cycles (id, year, name, divisor_min, basic_service_min, "
             "basic_service_urusan, count_points, count_cap, index_max, design_min_words, "
             "target_predicate, timezone, is_current, created_at, updated_at) VALUES "
             "(1, 2026, 'IID 2026', 12, 5, '[]', 0.38, 200, 250, 300, 'Sangat Inovatif', "
-            "'Asia/Makassar', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
-        for n, (code, hint) in enumerate(OLD_HINTS.items(), start=1):
-            conn.exec_driver_sql(
-                "INSERT INTO indicators (id, cycle_id, code, aspect, number, name, weight, "
-                "is_mandatory, evidence_hint, accepts_link, position) VALUES "
-                "(?, 1, ?, 'SID', ?, ?, 1, 0, ?, 0, ?)", (n, code, n, code, hint, n))
+            "'Asia/Makassar', :no, :at, :at)"), {"no": False, "at": datetime(2026, 1, 1)})
+        conn.execute(text(
+            "INSERT INTO indicators (id, cycle_id, code, aspect, number, name, weight, "
+            "is_mandatory, evidence_hint, accepts_link, position) VALUES "
+            "(:id, 1, :code, 'SID', :id, :code, 1, :no, :hint, :no, :id)"),
+            [{"id": n, "code": code, "hint": hint, "no": False}
+             for n, (code, hint) in enumerate(OLD_HINTS.items(), start=1)])
     _flask_db(empty_database, "upgrade", "c12d2e3f4a53")
     with db.engine.connect() as conn:
         rows = {r.code: r for r in conn.exec_driver_sql(
