@@ -1,5 +1,6 @@
 """The scheduler's database lock: one holder per database, heartbeat, takeover, release."""
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -114,6 +115,20 @@ def _kill(backend_id):
             conn.execute(text(f"KILL {int(backend_id)}"))
 
 
+def _wait_until_gone(backend_id, attempts=200):
+    """The server ends a closed connection's backend (and frees its locks) a moment later."""
+    if db.engine.dialect.name == "postgresql":
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE pid = :p"
+    else:
+        sql = "SELECT count(*) FROM information_schema.processlist WHERE id = :p"
+    for _ in range(attempts):
+        with db.engine.connect() as conn:
+            if not conn.scalar(text(sql), {"p": backend_id}):
+                return
+        time.sleep(0.01)  # waiting on the server's process table, not on a clock
+    raise AssertionError(f"backend {backend_id} still runs")
+
+
 def test_server_lock_second_connection_waits_until_the_first_is_closed(app):
     engine = _server_engine(app)
     a = DatabaseLock(engine, holder="host:1")
@@ -123,7 +138,9 @@ def test_server_lock_second_connection_waits_until_the_first_is_closed(app):
         assert b.acquire() is False and b.connection is None
         assert b.current()[0] == "host:1"
         assert a.heartbeat() is True
+        backend = _backend_id(a)
         a.connection.invalidate()  # the first process dies: its connection closes
+        _wait_until_gone(backend)
         assert b.acquire() is True
         assert b.current()[0] == "host:2"
         assert a.heartbeat() is False and a.acquire() is False
@@ -167,9 +184,17 @@ def test_server_lock_lost_when_the_backend_is_killed(app):
 def test_server_lock_is_per_database(app):
     engine = _server_engine(app)
     lock = DatabaseLock(engine)
-    if lock.dialect == "postgresql":
-        pytest.skip("advisory locks are scoped to the current database by PostgreSQL")
-    assert engine.url.database in lock._mysql_name()
+    if lock.dialect != "postgresql":
+        assert engine.url.database in lock._mysql_name()
+        return
+    try:  # PostgreSQL scopes advisory locks to the database: the held lock names this one
+        assert lock.acquire() is True
+        held_in = lock.connection.scalar(text(
+            "SELECT d.datname FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+            "WHERE l.locktype = 'advisory' AND l.pid = pg_backend_pid()"))
+        assert held_in == engine.url.database
+    finally:
+        lock.release()
 
 
 def test_lock_status_states(app):
