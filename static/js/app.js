@@ -103,3 +103,22 @@ document.addEventListener("submit", function (event) {
     setUp(document);
   }
 })();
+
+// Folded sections. <details class="fold" data-open-wide> is closed on a phone, so the page
+// leads with what its reader came for, and opened on a wider screen (768 px and more), where
+// there is room. Without JavaScript every fold stays closed and opens with one tap.
+(function () {
+  function unfold() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 768px)").matches) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-open-wide]"), function (d) {
+      d.open = true;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", unfold);
+  } else {
+    unfold();
+  }
+})();

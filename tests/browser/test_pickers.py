@@ -105,3 +105,62 @@ def test_session_form_multi_selects_are_searchable(page_factory, demo):
     assert "Kesehatan" in label
     assert page.locator("select[name=skpds] option:checked").count() == 1
     assert page.problems == []
+
+
+def test_review_filter_pickers_search_without_firing_shortcuts(page_factory, demo):
+    """The review queue's SKPD and indicator filters (35+ and 41 options) are pickers; typing
+    "n", "j", "k" or "v" in their search field stays in the field (review.js does not jump to
+    the first item); the filter form still submits the chosen values."""
+    page = page_factory()
+    login(page, "staff@demo.test", demo["password"])
+    page.goto("/review/")
+    form = page.locator("form[role=search]")
+    assert form.locator("select[data-picker] + .ts-wrapper").count() == 2
+    label = _pick(page, "skpd_id", "dinkes")  # n, k: the queue's "n j" and "k" shortcuts
+    assert "Dinkes" in label
+    skpd_id = form.locator("select[name=skpd_id]").input_value()
+    assert skpd_id
+    page.locator("#code + .ts-wrapper .ts-control").click()
+    page.keyboard.type("jvk")  # no option matches: the field keeps the keys
+    assert page.url.endswith("/review/")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Saring").click()
+    assert f"skpd_id={skpd_id}" in page.url
+    assert form.locator("select[name=skpd_id]").input_value() == skpd_id
+    assert page.problems == []
+
+
+def test_filter_pickers_on_every_big_filter(page_factory, demo):
+    page = page_factory()
+    login(page, "staff@demo.test", demo["password"])
+    for path, name in (("/coaching/", "skpd"), ("/coaching/calendar", "skpd"),
+                       ("/innovations/", "skpd"), ("/review/", "code")):
+        page.goto(path)
+        assert page.locator(f"select[name={name}] + .ts-wrapper").count() == 1, path
+    assert page.problems == []
+    admin = page_factory()
+    login(admin, "admin@demo.test", demo["password"])
+    admin.goto("/admin/users/")
+    assert admin.locator("select[name=skpd] + .ts-wrapper").count() == 1
+    assert admin.problems == []
+
+
+def test_review_filter_submits_without_javascript(browser, live_app, demo):
+    """Scripts off: the filters are plain selects in a closed fold; one tap opens it and the
+    form submits the choice."""
+    context = browser.new_context(base_url=live_app.config["BASE_URL"], java_script_enabled=False)
+    try:
+        page = context.new_page()
+        login(page, "staff@demo.test", demo["password"])
+        page.goto("/review/")
+        assert page.locator(".ts-wrapper").count() == 0
+        page.get_by_text("Saringan dan pencarian").click()
+        form = page.locator("form[role=search]")
+        form.locator("select[name=skpd_id]").select_option(str(demo["skpd_id"]))
+        form.get_by_role("button", name="Saring").click()
+        page.wait_for_url(f"**skpd_id={demo['skpd_id']}**")
+        assert form.locator("select[name=skpd_id]").input_value() == str(demo["skpd_id"])
+        assert page.locator("details.filter-fold").get_attribute("open") is not None
+    finally:
+        context.close()
