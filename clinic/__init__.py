@@ -83,6 +83,7 @@ def register_blueprints(app):
     app.url_map.converters["int"] = BoundedIntConverter
     from clinic.admin import bp as admin_bp
     from clinic.auth import bp as auth_bp
+    from clinic.bimtek import bp as bimtek_bp
     from clinic.catalogue import bp as catalogue_bp
     from clinic.coaching import bp as coaching_bp
     from clinic.followups import bp as followups_bp
@@ -99,6 +100,7 @@ def register_blueprints(app):
     app.register_blueprint(reminders_bp, url_prefix="/admin/outbox")
     app.register_blueprint(reporting_bp)
     app.register_blueprint(coaching_bp, url_prefix="/coaching")
+    app.register_blueprint(bimtek_bp, url_prefix="/bimtek")
     app.register_blueprint(followups_bp, url_prefix="/tindak-lanjut")
     app.register_blueprint(unsubscribe_bp, url_prefix="/berhenti-langganan")
 

@@ -11,3 +11,6 @@ from clinic.coaching.models import (  # noqa: F401
 )
 from clinic.followups.models import FollowUpTask, TaskEvent  # noqa: F401
 from clinic.workdays import ClosedDate  # noqa: F401
+from clinic.bimtek.models import (  # noqa: F401
+    AgendaItem, AgendaSpeaker, BimtekEvent, EventDay, EventInvitation, Participant,
+)

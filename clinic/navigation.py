@@ -15,6 +15,7 @@ ADMIN = _l("Administrasi")
 ENTRIES = [
     ("reporting.innovation_list", _l("Inovasi"), ("admin", "staff", "contact"), None),
     ("coaching.calendar", _l("Jadwal Klinik"), ("admin", "staff", "trainer", "contact"), None),
+    ("bimtek.index", _l("Bimtek"), ("admin", "staff", "trainer", "contact"), None),
     ("followups.index", _l("Tindak Lanjut"), ("admin", "staff", "trainer", "contact"), None),
     ("reporting.review_queue", _l("Verifikasi"), ("admin", "staff"), None),
     ("reporting.score", _l("Skor IID"), ("admin", "staff", "contact"), None),
@@ -48,6 +49,10 @@ OUTBOX_KIND_LABELS = {
     "session_cancelled": _l("Pembatalan sesi"),
     "session_notes": _l("Notulen"),
     "session_reminder": _l("Pengingat sesi"),
+    "bimtek_cancelled": _l("Pembatalan bimtek"),
+    "bimtek_quota_changed": _l("Kuota bimtek diubah"),
+    "bimtek_withdrawn": _l("Undangan bimtek ditarik"),
+    "bimtek_registered": _l("Pendaftaran bimtek"),
     "followup_assigned": _l("Tindak lanjut baru"),
     "digest": _l("Ringkasan harian"),
     "deadline_countdown": _l("Hitung mundur tenggat"),

@@ -7,7 +7,7 @@ Under CI=true an unreachable database fails the run instead of skipping it. Unde
 import io
 import itertools
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +25,8 @@ from werkzeug.routing import Rule
 
 from clinic import create_app, uploads
 from clinic.admin.models import Skpd
+from clinic.bimtek import services as bimtek_services
+from clinic.bimtek.services.links import make_token
 from clinic.auth.models import User
 from clinic.catalogue.models import Cycle, Indicator, IndicatorLevel
 from clinic.catalogue.services import load_catalogue, make_current
@@ -295,10 +297,11 @@ class World:
     cycle with one SID and one SPD indicator, one outbox row; SKPD A has an innovation with a
     profile document, and its SID item has a file as evidence (files in ``folder``).
     ``users`` maps each route-table role to its user. The joint session of SKPD A and B is
-    added on first use of a "{joint_...}" placeholder, so the worlds of other tests stay small."""
+    added on first use of a "{joint_...}" placeholder, the Bimtek event on first use of a
+    "{bimtek_...}" one, so the worlds of other tests stay small."""
 
     def __init__(self, make_user, make_skpd, folder):
-        self._make_user, self.joint = make_user, None
+        self._make_user, self.joint, self.bimtek = make_user, None, None
         self.skpd = make_skpd(name="Dinas Pertama")
         self.other_skpd = make_skpd(name="Dinas Kedua")
         self.contact = make_user("contact", skpd=self.skpd)
@@ -384,6 +387,44 @@ class World:
                                          b=parts["Dinas Kedua"])
         return self.joint
 
+    def add_bimtek(self):
+        """An open Bimtek event shared by SKPD A and B (the trainer speaks in it), one
+        participant of each SKPD, and a draft event (staff only)."""
+        if self.bimtek is None:
+            deadline = datetime.now(timezone.utc) + timedelta(days=30)
+            event = bimtek_services.create_event(
+                {"title": "Bimtek Bersama", "room": "Aula Bappeda"},
+                [(date(2027, 2, 3), time(8), time(16)), (date(2027, 2, 5), time(8), time(12))],
+                self.staff)
+            event.status = "open"
+            bimtek_services.invite(event, [self.skpd, self.other_skpd], 5, deadline, self.staff)
+            item = bimtek_services.add_item(event.days[0], time(9), time(10), "Pembukaan",
+                                            "Aula", [{"user_id": self.trainer.id}])
+            own, other = event.invitations
+            a = bimtek_services.register(own.id, {
+                "name": "Peserta Rahasia Dinas Pertama", "position": "Analis",
+                "email": "peserta.a@example.test", "whatsapp": "0811"}, self.contact)
+            b = bimtek_services.register(other.id, {
+                "name": "Peserta Rahasia Dinas Kedua", "position": "Analis",
+                "email": "peserta.b@example.test", "whatsapp": "0812"}, self.other_contact)
+            draft = bimtek_services.create_event(
+                {"title": "Bimtek Draf"}, [(date(2027, 3, 1), time(8), time(12))], self.staff)
+            db.session.commit()
+            self.bimtek = SimpleNamespace(event=event, draft=draft, item=item, own=own,
+                                          other=other, a=a, b=b, token=make_token(a))
+        return self.bimtek
+
+    def _bimtek_placeholders(self):
+        found = self.bimtek
+        if found is None:
+            return {}
+        return {
+            "bimtek_event": found.event.id, "bimtek_draft": found.draft.id,
+            "bimtek_item": found.item.id, "bimtek_day": found.event.days[1].id,
+            "bimtek_invitation": found.own.id, "bimtek_other_invitation": found.other.id,
+            "bimtek_a_participant": found.a.name, "bimtek_b_participant": found.b.name,
+            "bimtek_token": found.token}
+
     def _joint_placeholders(self):
         if self.joint is None:
             return {}
@@ -402,7 +443,7 @@ class World:
 
     @property
     def placeholders(self):
-        return self._joint_placeholders() | {
+        return self._joint_placeholders() | self._bimtek_placeholders() | {
             "skpd": self.skpd.id, "other_skpd": self.other_skpd.id,
             "contact": self.contact.id, "other_contact": self.other_contact.id,
             "staff": self.staff.id, "admin": self.admin.id, "trainer": self.trainer.id,
@@ -427,6 +468,8 @@ class World:
         names = set(re.findall(r"\{([a-z_]+)\}", value))
         if self.joint is None and any(name.startswith("joint_") for name in names):
             self.add_joint_session()
+        if self.bimtek is None and any(name.startswith("bimtek_") for name in names):
+            self.add_bimtek()
         values = self.placeholders
         unknown = names - set(values)
         if unknown:
@@ -561,3 +604,23 @@ def request_route(app, world):
                            data=world.fill(row.get("data") or {}), **kwargs)
 
     return request_
+
+
+@pytest.fixture
+def make_bimtek(app):
+    """``make(invite=[(skpd, quota)], deadline_at=..., status="open")``: a two-day event."""
+
+    def make(invite=(), deadline_at=None, status="open", title="Bimtek Inovasi Daerah 2026",
+             days=((date(2026, 7, 15), time(8, 0), time(16, 0)),
+                   (date(2026, 7, 16), time(8, 0), time(12, 0)))):
+        event = bimtek_services.create_event({"title": title, "venue": "Hotel Kindai",
+                                              "venue_address": "Jl. Lambung Mangkurat"},
+                                             list(days), None)
+        event.status = status
+        deadline_at = deadline_at or datetime(2026, 7, 10, 8, 0, tzinfo=timezone.utc)
+        for skpd, quota in invite:
+            bimtek_services.invite(event, [skpd], quota, deadline_at, None)
+        db.session.commit()
+        return event
+
+    return make

@@ -1,11 +1,13 @@
 """Demo data: the demo city, one step per feature, in the order the features build on.
 
 admin (work units and accounts), catalogue (cycles), reporting (innovations, items, evidence),
-coaching (sessions, notes, findings; each finding's task comes from ``followups``). Dates are
+coaching (sessions, notes, findings; each finding's task comes from ``followups``), bimtek
+(an upcoming event open for registration). Dates are
 relative to today so the demo always looks alive. The top floor: it may import every feature.
 """
 from clinic.dates import today_local
 from clinic.demo.admin import STAFF, demo_logins, seed_accounts
+from clinic.demo.bimtek import seed_bimtek_demo
 from clinic.demo.catalogue import seed_cycles
 from clinic.demo.coaching import seed_coaching_demo
 from clinic.demo.reporting import seed_reporting_demo
@@ -21,7 +23,8 @@ def seed_demo(scale=1):
     db.session.flush()
     reporting = seed_reporting_demo(cycle, skpds, contacts, people["staff@demo.test"], scale=scale)
     coaching = seed_coaching_demo(cycle, skpds, people, scale=scale)
+    bimtek = seed_bimtek_demo(skpds, people, contacts, people["staff@demo.test"])
     return {"skpds": len(skpds), "users": len(STAFF) + len(skpds) + 1, "cycle": cycle.year,
             "innovations": reporting["innovations"], "sessions": coaching["sessions"],
-            "tasks": coaching["tasks"],
+            "tasks": coaching["tasks"], "bimtek_participants": bimtek["participants"],
             "claimed": reporting["claimed_index"], "verified": reporting["verified_index"]}

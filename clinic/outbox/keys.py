@@ -43,3 +43,13 @@ def skpd_prefixes(skpd_ids, words):
     """The key prefixes of these SKPDs' planned mail of the kinds named by ``words``."""
     return [f"{word}:{skpd_id}:" for skpd_id in sorted(set(skpd_ids) - {None})
             for word in words]
+
+
+def event_prefix(event_id):
+    """Every mail about Bimtek event ``event_id`` (superseded together when it is cancelled)."""
+    return f"event:{event_id}:"
+
+
+def event_mail(event_id, tag, who):
+    """A Bimtek mail: ``tag`` names what it says, ``who`` to whom (``skpd<id>``, ``p<id>``)."""
+    return f"{event_prefix(event_id)}{tag}:{who}"
