@@ -76,7 +76,4 @@ def scope(stmt, model, user):
 def get_scoped_or_404(model, ident, user):
     """Load one SKPD-owned row by id, or answer 404 when it is absent or out of scope."""
     stmt = scope(select(model).where(model.id == ident), model, user)
-    obj = db.session.scalars(stmt).first()
-    if obj is None:
-        abort(404)
-    return obj
+    return db.first_or_404(stmt)

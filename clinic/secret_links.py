@@ -6,6 +6,8 @@ A password reset, an invitation or an unsubscribe link is a placeholder in the s
 """
 import re
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import escape
 
 _SECRET_LINK_MAKERS = {}
@@ -34,6 +36,23 @@ def opens_account(names):
     """Whether any of the links ``names`` lets its holder into the recipient's account (a link
     nobody registered counts as one: the safe side)."""
     return bool(set(names) - _NARROW_LINKS)
+
+
+def sign(salt, **ids):
+    """A signed, URL-safe token of the integer ``ids`` (``salt`` names its purpose)."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt).dumps(ids)
+
+
+def unsign(salt, token, *names, extra=()):
+    """The dict a valid token of ``salt`` carries when ``names`` are integers in it (and the
+    ``extra`` keys present), else None: a forged, cut or foreign token is simply unknown."""
+    try:
+        data = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in names):
+        return None
+    return data if all(k in data for k in extra) else None
 
 
 def secret_link(name):

@@ -31,10 +31,7 @@ def event_scope(stmt, user):
 
 def get_event_or_404(event_id, user):
     stmt = event_scope(select(BimtekEvent).where(BimtekEvent.id == event_id), user)
-    event = db.session.scalars(stmt).first()
-    if event is None:
-        abort(404)
-    return event
+    return db.first_or_404(stmt)
 
 
 def visible_invitations(event, user):

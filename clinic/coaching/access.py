@@ -121,10 +121,7 @@ def linkable_sessions(user, skpd_id):
 
 def get_session_or_404(session_id, user):
     stmt = visible_sessions(select(CoachingSession).where(CoachingSession.id == session_id), user)
-    session = db.session.scalars(stmt).first()
-    if session is None:
-        abort(404)
-    return session
+    return db.first_or_404(stmt)
 
 
 def get_session_details_or_404(session_id, user):

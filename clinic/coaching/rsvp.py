@@ -9,9 +9,7 @@ the links, so nobody who reads the outbox, a backup or a log can answer for some
 """
 import re
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
@@ -23,7 +21,7 @@ from clinic.db_types import utcnow
 from clinic.email import absolute_url
 from clinic.errors import DomainError
 from clinic.extensions import db
-from clinic.secret_links import register_secret_link, secret_link
+from clinic.secret_links import register_secret_link, secret_link, sign, unsign
 
 SALT = "clinic-session-rsvp"
 # One secret link per answer, as named in the outbox row (clinic.secret_links).
@@ -55,12 +53,8 @@ def invitation_key(session, user, tag):
     return f"session:{session.id}:{user.id}:{tag}:{session.sequence}"
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def make_token(session, user):
-    return _serializer().dumps({"s": session.id, "u": user.id})
+    return sign(SALT, s=session.id, u=user.id)
 
 
 def is_invitee(session, user):
@@ -75,11 +69,8 @@ def is_invitee(session, user):
 
 def read_token(token):
     """(session, invitee) of a valid token whose invitee the session still invites, or None."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "su"):
+    data = unsign(SALT, token, "s", "u")
+    if data is None:
         return None
     session, user = db.session.get(CoachingSession, data["s"]), db.session.get(User, data["u"])
     if session is None or not is_invitee(session, user):

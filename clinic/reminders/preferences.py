@@ -5,12 +5,10 @@ link in an old e-mail keeps working after a password change. The User model has 
 ``digest_frequency``; unsubscribing from any non-mandatory kind sets it to "off", which stops
 every non-mandatory reminder (digest, session reminders, countdown, Monday summary).
 """
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from clinic.auth.models import User
 from clinic.email import absolute_url
-from clinic.secret_links import register_secret_link, secret_link
+from clinic.secret_links import register_secret_link, secret_link, sign, unsign
 from clinic.extensions import db
 
 SALT = "clinic-unsubscribe"
@@ -21,25 +19,17 @@ FREQUENCIES = ("daily", "weekly", "off")
 UNSUBSCRIBE_LINK = "unsubscribe"
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def make_token(user, kind):
     """A signed token naming ``user`` and ``kind`` for the unsubscribe link."""
-    return _serializer().dumps({"u": user.id, "k": kind})
+    return sign(SALT, u=user.id, k=kind)
 
 
 def read_token(token):
     """(user, kind) of a valid token for an optional kind, or None."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
+    data = unsign(SALT, token, "u", extra=("k",))
+    if data is None or data["k"] not in OPTIONAL_KINDS:
         return None
-    if not isinstance(data, dict) or data.get("k") not in OPTIONAL_KINDS:
-        return None
-    user_id = data.get("u")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    user = db.session.get(User, data["u"])
     return (user, data["k"]) if user is not None else None
 
 

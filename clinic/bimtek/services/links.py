@@ -1,13 +1,10 @@
 """The participant's cancel link: signed, made at send time, never stored in the outbox."""
 import re
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
-
 from clinic.bimtek.models import Participant
 from clinic.email import absolute_url
 from clinic.extensions import db
-from clinic.secret_links import register_secret_link, secret_link
+from clinic.secret_links import register_secret_link, secret_link, sign, unsign
 
 SALT = "clinic-bimtek-cancel"
 LINK = "bimtek_cancel"
@@ -15,21 +12,14 @@ LINK = "bimtek_cancel"
 KEY = re.compile(r"^event:(\d+):registered:p(\d+)$")
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
-
-
 def make_token(participant):
-    return _serializer().dumps({"p": participant.id, "i": participant.invitation_id})
+    return sign(SALT, p=participant.id, i=participant.invitation_id)
 
 
 def read_token(token):
     """The participant a valid token names, or None."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "pi"):
+    data = unsign(SALT, token, "p", "i")
+    if data is None:
         return None
     participant = db.session.get(Participant, data["p"])
     if participant is None or participant.invitation_id != data["i"]:
