@@ -39,3 +39,23 @@ class Skpd(db.Model):
 
     def __repr__(self):
         return f"<Skpd {self.code}>"
+
+
+class AgencySettings(db.Model):
+    """The agency's letterhead and the official who signs letters and certificates: one row,
+    edited by admin (a new head of agency, a new address) and never a constant in code."""
+
+    __tablename__ = "agency_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    government: Mapped[str] = mapped_column(String(160))  # "PEMERINTAH KOTA BANJARMASIN"
+    agency: Mapped[str] = mapped_column(String(200))  # the agency's full name
+    address: Mapped[str | None] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(200))  # phone, e-mail, website
+    place: Mapped[str] = mapped_column(String(80))  # where letters are dated: "Banjarmasin"
+    signer_name: Mapped[str | None] = mapped_column(String(120))
+    signer_position: Mapped[str | None] = mapped_column(String(160))
+    signer_rank: Mapped[str | None] = mapped_column(String(120))  # pangkat/golongan
+    signer_nip: Mapped[str | None] = mapped_column(String(30))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

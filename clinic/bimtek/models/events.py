@@ -38,6 +38,11 @@ class BimtekEvent(db.Model):
     venue: Mapped[str | None] = mapped_column(String(200))
     venue_address: Mapped[str | None] = mapped_column(String(300))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Makassar")
+    # The invitation letter (surat undangan): its number and date, as the office registers them.
+    letter_number: Mapped[str | None] = mapped_column(String(80))
+    letter_date: Mapped[date | None]
+    # Days a participant must attend for a certificate; empty means every day of the event.
+    required_days: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(12), default=EventStatus.DRAFT, index=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -176,5 +181,7 @@ class Participant(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Added by staff at the door on an event day, outside the registration.
+    walk_in: Mapped[bool] = mapped_column(default=False)
 
     invitation: Mapped[EventInvitation] = relationship(back_populates="participants")
