@@ -1,4 +1,6 @@
 """The MIME message of an outbox row: its secret links made now, its headers written right."""
+from base64 import b64decode
+
 from flask import current_app
 from flask_mail import BadHeaderError, Message
 
@@ -66,8 +68,9 @@ def build_message(row):
             "List-Unsubscribe": ListHeader("List-Unsubscribe", f"<{links['unsubscribe']}>"),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     for attachment in row.attachments or ():
-        msg.attach(attachment["filename"], attachment["content_type"],
-                   attachment["data"].encode("utf-8"))
+        data = attachment["data"]
+        data = b64decode(data) if attachment.get("base64") else data.encode("utf-8")
+        msg.attach(attachment["filename"], attachment["content_type"], data)
     # Keep the id written with the row, so a re-send after a crash is recognisably the same mail.
     msg.msgId = row.message_id
     return msg

@@ -1,4 +1,5 @@
 """Writes to the outbox: one send_email() for every mail, and staff actions on rows."""
+from base64 import b64encode
 from email.utils import make_msgid
 
 from flask import current_app, render_template
@@ -18,13 +19,20 @@ def _msgid_domain():
     return sender_address().rsplit("@", 1)[-1] or "localhost"
 
 
+def file_attachment(filename, content_type, data):
+    """An outbox attachment of bytes (kept as base64 in the row's JSON)."""
+    return {"filename": filename, "content_type": content_type, "base64": True,
+            "data": b64encode(data).decode("ascii")}
+
+
 def send_email(kind, recipient, subject, *, to_email=None, locale=None, dedupe_key=None,
                send_after=None, cc=None, attachments=None, secret_links=(), **context):
     """Render ``templates/email/<kind>.txt`` and ``.html`` and add an outbox row.
 
     The row joins the caller's transaction: it is delivered only if the caller commits.
     ``subject`` is a lazy string, rendered in the recipient's language like the bodies.
-    ``attachments`` is a list of ``{"filename", "content_type", "data"}`` with text data.
+    ``attachments`` is a list of ``{"filename", "content_type", "data"}`` with text data, or
+    made by ``file_attachment`` for bytes (a PDF, an image).
     ``secret_links`` names the links (``secret_link(name)`` placeholders in the context) that
     delivery makes at send time; a mail with one goes to its recipient only, never in copy.
     """
