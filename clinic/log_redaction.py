@@ -13,7 +13,9 @@ SERVER_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 def token_patterns(url_map):
-    """One regex per rule with a ``token`` argument; group 1 is the token in a path."""
+    """One regex per rule with a ``token`` argument; group 1 is the token in a path, also
+    when the path travels percent-encoded in a query (``/login?next=%2Fbimtek%2Fhadir%2F...``
+    after a link opened before logging in)."""
     patterns = []
     for rule in url_map.iter_rules():
         if "token" not in rule.arguments:
@@ -21,12 +23,12 @@ def token_patterns(url_map):
         regex = ""
         for piece in re.split(r"(<[^>]+>)", rule.rule):
             if not (piece.startswith("<") and piece.endswith(">")):
-                regex += re.escape(piece)
+                regex += re.escape(piece).replace("/", "(?:/|%2[Ff])")
             elif piece[1:-1].split(":")[-1] == "token":
-                regex += r"([^/?#\s\"'<>]+?)"
+                regex += r"([^/?#&%\s\"'<>]+?)"
             else:
                 regex += r"[^/?#\s\"'<>]+"
-        patterns.append(re.compile(regex + r"(?=[?#\s\"'<>]|$)"))
+        patterns.append(re.compile(regex + r"(?=[?#&\s\"'<>]|$)"))
     return patterns
 
 
