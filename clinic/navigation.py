@@ -27,6 +27,7 @@ ENTRIES = [
     ("outbox.index", _l("Kotak Keluar"), ("admin", "staff"), ADMIN),
     ("reminders.scheduler_status", _l("Penjadwal"), ("admin", "staff"), ADMIN),
     ("admin.audit_log", _l("Log Audit"), ("admin", "staff"), ADMIN),
+    ("admin.agency", _l("Kop Surat & Penanda Tangan"), ("admin", "staff"), ADMIN),
 ]
 
 
@@ -53,6 +54,11 @@ OUTBOX_KIND_LABELS = {
     "bimtek_quota_changed": _l("Kuota bimtek diubah"),
     "bimtek_withdrawn": _l("Undangan bimtek ditarik"),
     "bimtek_registered": _l("Pendaftaran bimtek"),
+    "bimtek_deadline_reminder": _l("Pengingat pendaftaran bimtek"),
+    "bimtek_day_reminder": _l("Pengingat hari bimtek"),
+    "bimtek_invited": _l("Undangan bimtek"),
+    "bimtek_feedback": _l("Umpan balik bimtek"),
+    "bimtek_certificate": _l("Sertifikat bimtek"),
     "followup_assigned": _l("Tindak lanjut baru"),
     "digest": _l("Ringkasan harian"),
     "deadline_countdown": _l("Hitung mundur tenggat"),

@@ -44,6 +44,8 @@ from clinic.workdays import ClosedDate
 from config import TestingConfig
 from tests.database import close_database, open_database, use_worker_database
 from tests.smtp_sink import SMTP_PORT, running_sink
+from tests.bimtek_checkin_world import checkin_placeholders
+from tests.bimtek_records_world import records_placeholders
 
 PASSWORD = "Rahasia-Kota-2026"
 _counter = itertools.count(1)
@@ -423,7 +425,8 @@ class World:
             "bimtek_item": found.item.id, "bimtek_day": found.event.days[1].id,
             "bimtek_invitation": found.own.id, "bimtek_other_invitation": found.other.id,
             "bimtek_a_participant": found.a.name, "bimtek_b_participant": found.b.name,
-            "bimtek_token": found.token}
+            "bimtek_token": found.token, **records_placeholders(found),
+            **checkin_placeholders(found)}
 
     def _joint_placeholders(self):
         if self.joint is None:

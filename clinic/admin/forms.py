@@ -1,4 +1,5 @@
-"""Forms of the admin pages: work units, the CSV import, accounts and the audit log filter."""
+"""Forms of the admin pages: work units, the CSV import, accounts, the agency's letterhead and
+the audit log filter."""
 from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -8,7 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from clinic.admin.models import SKPD_KINDS, Skpd
-from clinic.admin.services import SKPD_FIELDS, USER_FIELDS, descendant_ids
+from clinic.admin.services import AGENCY_FIELDS, SKPD_FIELDS, USER_FIELDS, descendant_ids
+from clinic.admin.services.agency import NIP_MESSAGE, NIP_PATTERN
 from clinic.admin.services.skpd_import import CODE_PATTERN
 from clinic.auth.models import Role, User
 from clinic.dates import TIMEZONE_CHOICES
@@ -153,6 +155,35 @@ class UserForm(FlaskForm):
     def values(self):
         """The submitted fields, and only those, as keyword arguments for the service."""
         return {name: self[name].data for name in USER_FIELDS}
+
+
+def _text(label, n, required=False, **kwargs):
+    first = DataRequired(_l("Wajib diisi.")) if required else Optional()
+    return StringField(label, filters=[strip], validators=[
+        first, Length(max=n, message=_l("Maksimal %(max)s karakter.", max=n))], **kwargs)
+
+
+class AgencyForm(FlaskForm):
+    """The letterhead (kop surat) and the signer of letters and certificates."""
+
+    government = _text(_l("Baris pemerintah daerah"), 160, required=True,
+                       description=_l("Misalnya PEMERINTAH KOTA BANJARMASIN."))
+    agency = _text(_l("Nama instansi"), 200, required=True)
+    address = _text(_l("Alamat"), 300)
+    contact = _text(_l("Telepon, e-mail, laman"), 200)
+    place = _text(_l("Tempat penandatanganan surat"), 80, required=True,
+                  description=_l("Ditulis sebelum tanggal surat, misalnya Banjarmasin."))
+    signer_name = _text(_l("Nama penanda tangan"), 120)
+    signer_position = _text(_l("Jabatan penanda tangan"), 160)
+    signer_rank = _text(_l("Pangkat/golongan"), 120)
+    signer_nip = StringField(_l("NIP penanda tangan"), filters=[strip], validators=[
+        Optional(), Regexp(NIP_PATTERN, message=NIP_MESSAGE)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    submit = SubmitField(_l("Simpan"))
+
+    def values(self):
+        """The submitted fields, and only those, as keyword arguments for the service."""
+        return {name: self[name].data for name in AGENCY_FIELDS}
 
 
 class AuditFilterForm(FlaskForm):

@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("bimtek", __name__)
 
-from clinic.bimtek import routes  # noqa: E402,F401
+# calendar: the event days in coaching's calendar, feed and clash checks (registered on import).
+from clinic.bimtek import calendar, routes  # noqa: E402,F401

@@ -67,3 +67,27 @@ def own_invitation_or_404(invitation_id, user):
     if user.role not in STAFF and invitation.event.status == EventStatus.DRAFT:
         abort(404)
     return invitation
+
+
+def item_or_404(event, item_id):
+    """An agenda item of ``event`` (never another event's, whatever the URL says)."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.day.event_id != event.id:
+        abort(404)
+    return item
+
+
+def speaks_in(item, user):
+    return any(s.user_id == user.id for s in item.speakers)
+
+
+def may_manage_materials(item, user):
+    """Staff and the item's own speakers add and delete its materials."""
+    return user.role in STAFF or (user.role == "trainer" and speaks_in(item, user))
+
+
+def may_download_material(item, user):
+    """Staff, the item's speakers and the contacts of SKPDs still invited (the event is loaded
+    through ``event_scope``, which already holds a contact to that); participants use their
+    signed link instead."""
+    return may_manage_materials(item, user) or user.role == "contact"

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
 from sqlalchemy import select
 from wtforms import FieldList, Form, FormField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
@@ -44,6 +45,11 @@ class EventForm(FlaskForm):
                         validators=[Optional(), _max(200)])
     venue_address = StringField(_l("Alamat tempat"), filters=[strip],
                                 validators=[Optional(), _max(300)])
+    letter_number = StringField(_l("Nomor surat undangan"), filters=[strip],
+                                validators=[Optional(), _max(80)],
+                                description=_l("Kosongkan bila belum ada nomor dari agenda surat."))
+    letter_date = DateInput(_l("Tanggal surat undangan"),
+                            description=_l("Kosong: tanggal hari surat dibuat."))
     days = FieldList(FormField(DayForm), min_entries=5, max_entries=5)
 
     def day_values(self):
@@ -62,7 +68,7 @@ class EventForm(FlaskForm):
     def event_fields(self):
         return {name: getattr(self, name).data or None for name in
                 ("title", "description", "organiser", "budget_code", "room", "venue",
-                 "venue_address")}
+                 "venue_address", "letter_number", "letter_date")}
 
 
 class CancelForm(FlaskForm):
@@ -149,3 +155,73 @@ class ParticipantForm(FlaskForm):
     def participant(self):
         return {f: getattr(self, f).data for f in ("name", "nip", "position", "email",
                                                     "whatsapp")}
+
+
+class MaterialForm(FlaskForm):
+    """A material of an agenda item: a file or an http(s) link, with a title."""
+
+    title = StringField(_l("Judul materi"), filters=[strip], validators=[
+        DataRequired(_l("Judul materi wajib diisi.")), _max(200)])
+    file = FileField(_l("Berkas (PDF, PPTX, DOCX, XLSX, JPG, atau PNG)"))
+    url = StringField(_l("Atau tautan (diawali https://)"), filters=[strip],
+                      validators=[Optional(), _max(1000)])
+
+
+class FindingForm(FlaskForm):
+    skpd = Choice(_l("Perangkat Daerah"), coerce=int_or_none,
+                  validators=[DataRequired(_l("Pilih Perangkat Daerah."))])
+    text = TextAreaField(_l("Temuan"), filters=[strip], validators=[
+        DataRequired(_l("Tuliskan temuannya.")), _max(4000)])
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skpd.choices = [SelectChoice("", _l("Pilih…"))] + [
+            SelectChoice(i.skpd_id, i.skpd.name) for i in invitations if i.withdrawn_at is None]
+
+
+class PhotoForm(FlaskForm):
+    photos = MultipleFileField(_l("Foto (JPG atau PNG, boleh beberapa)"))
+    caption = StringField(_l("Keterangan foto"), filters=[strip],
+                          validators=[Optional(), _max(200)])
+
+
+class FeedbackForm(FlaskForm):
+    rating = IntInput(_l("Penilaian keseluruhan (1 kurang sampai 5 sangat baik)"),
+                      minimum=1, maximum=5)
+    usefulness = IntInput(_l("Manfaat bagi pekerjaan Anda (1 sampai 5)"), minimum=1, maximum=5)
+    comment = TextAreaField(_l("Komentar atau saran (opsional)"), filters=[strip],
+                            validators=[Optional(), _max(2000)])
+
+
+class WalkInForm(FlaskForm):
+    """A person at the door: e-mail required, it carries their certificate."""
+
+    name = StringField(_l("Nama"), filters=[strip],
+                       validators=[DataRequired(_l("Nama wajib diisi.")), _max(120)])
+    skpd = Choice(_l("Perangkat Daerah"), coerce=int_or_none,
+                  validators=[DataRequired(_l("Pilih Perangkat Daerah."))])
+    position = StringField(_l("Jabatan"), filters=[strip],
+                           validators=[DataRequired(_l("Jabatan wajib diisi.")), _max(160)])
+    nip = StringField(_l("NIP (opsional)"), filters=[strip], validators=[Optional(), _max(30)])
+    email = EmailInput(_l("E-mail (untuk sertifikat)"))
+    whatsapp = StringField(_l("Nomor WhatsApp (opsional)"), filters=[strip],
+                           validators=[Optional(), _max(30)])
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skpd.choices = [SelectChoice("", _l("Pilih…"))] + [
+            SelectChoice(i.skpd_id, i.skpd.name) for i in invitations if i.withdrawn_at is None]
+
+    def walk_in(self):
+        return {"skpd_id": self.skpd.data} | {
+            f: getattr(self, f).data for f in ("name", "position", "nip", "email", "whatsapp")}
+
+
+class ParticipantCancelForm(FlaskForm):
+    reason = StringField(_l("Alasan pembatalan"), filters=[strip], validators=[
+        DataRequired(_l("Tuliskan alasan pembatalan.")), _max(500)])
+
+
+class ParticipantNameForm(FlaskForm):
+    name = StringField(_l("Nama yang benar"), filters=[strip],
+                       validators=[DataRequired(_l("Nama wajib diisi.")), _max(120)])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from clinic.coaching.access import visible_sessions
 from clinic.coaching.models import CoachingSession, SessionNote, SessionStatus, session_trainers
+from clinic.coaching.sources import calendar_sources
 from clinic.dates import zone_label
 from clinic.extensions import db
 from clinic.followups.models import FollowUpTask, TaskStatus
@@ -27,6 +28,7 @@ class Day:
     in_month: bool = True
     sessions: list = field(default_factory=list)
     tasks: list = field(default_factory=list)  # follow-up tasks due that day (as in the feed)
+    entries: list = field(default_factory=list)  # other features' (CalendarEntry: Bimtek days)
     holiday: str | None = None  # a national holiday's or an office closed date's name
 
     @property
@@ -62,6 +64,18 @@ def sessions_between(user, start_utc, end_utc, skpd_id=None, trainer_id=None, ow
         stmt = stmt.where(_coached_by(trainer_id))
     stmt = stmt.order_by(CoachingSession.starts_at, CoachingSession.id)
     return db.session.scalars(_with_people(stmt)).all()
+
+
+def entries_between(user, start_utc, end_utc, **filters):
+    """The registered sources' entries (Bimtek event days) overlapping the period, in order."""
+    found = [entry for source in calendar_sources()
+             for entry in source.entries(user, start_utc, end_utc, **filters)]
+    return sorted(found, key=lambda entry: (entry.starts_at, entry.title))
+
+
+def feed_entries(user, today):
+    """The registered sources' VEVENTs for ``user``'s personal feed."""
+    return [vevent for source in calendar_sources() for vevent in source.feed_events(user, today)]
 
 
 def fmt_clock(value, tz, named=True):
@@ -108,9 +122,9 @@ def _local_day(session, zone):
     return session.starts_at.astimezone(zone).date()
 
 
-def month_grid(year, month, sessions, tz, tasks=()):
-    """Weeks (Monday first) of Day objects covering the month; sessions on their local day,
-    tasks on their due date."""
+def month_grid(year, month, sessions, tz, tasks=(), entries=()):
+    """Weeks (Monday first) of Day objects covering the month; sessions and entries on their
+    local day, tasks on their due date."""
     zone = ZoneInfo(str(tz))
     start, end = grid_days(year, month)
     closed = closed_dates_between(start, end)
@@ -127,12 +141,17 @@ def month_grid(year, month, sessions, tz, tasks=()):
     for task in tasks:
         if task.due_on in days:
             days[task.due_on].tasks.append(task)
+    for entry in entries:
+        local_day = _local_day(entry, zone)
+        if local_day in days:
+            days[local_day].entries.append(entry)
     ordered = list(days.values())
     return [ordered[i:i + 7] for i in range(0, len(ordered), 7)]
 
 
-def agenda_days(sessions, tz, tasks=()):
-    """The days that have sessions or tasks due, in order, each a Day with its marker."""
+def agenda_days(sessions, tz, tasks=(), entries=()):
+    """The days that have sessions, entries or tasks due, in order, each a Day with its
+    marker."""
     zone = ZoneInfo(str(tz))
     days = {}
     for session in sessions:
@@ -140,6 +159,9 @@ def agenda_days(sessions, tz, tasks=()):
         days.setdefault(local_day, Day(on=local_day)).sessions.append(session)
     for task in tasks:
         days.setdefault(task.due_on, Day(on=task.due_on)).tasks.append(task)
+    for entry in entries:
+        local_day = _local_day(entry, zone)
+        days.setdefault(local_day, Day(on=local_day)).entries.append(entry)
     if days:
         closed = closed_dates_between(min(days), max(days))
         for day in days.values():

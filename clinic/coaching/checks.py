@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.coaching.models import CoachingSession, SessionStatus, session_skpds, session_trainers
+from clinic.coaching.sources import calendar_sources
 from clinic.coaching.wording import room_label
 from clinic.dates import fmt_date, zone_label
 from clinic.db_types import utcnow
@@ -72,8 +73,13 @@ def check_schedule(starts_at, ends_at, *, skpd_ids, trainer_ids, room, tz,
         # Recording a clinic that already took place is allowed, but never by accident.
         found.append(ScheduleWarning("past", _l(
             "Waktu mulai sudah lewat. Undangan tetap dikirim ke peserta.")))
+    # Other features' clashes (a Bimtek event day) come after the sessions'.
+    others = [warning for source in calendar_sources()
+              for warning in source.clashes(starts_at, ends_at, skpd_ids=skpd_ids,
+                                            trainer_ids=trainer_ids, room=room, zone=zone)]
     return [*found, *_day_warnings(starts_at, ends_at, zone),
-            *_clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_session_id)]
+            *_clashes(starts_at, ends_at, skpd_ids, trainer_ids, room, zone, exclude_session_id),
+            *others]
 
 
 def _day_warnings(starts_at, ends_at, zone):

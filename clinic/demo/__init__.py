@@ -2,8 +2,8 @@
 
 admin (work units and accounts), catalogue (cycles), reporting (innovations, items, evidence),
 coaching (sessions, notes, findings; each finding's task comes from ``followups``), bimtek
-(an upcoming event open for registration). Dates are
-relative to today so the demo always looks alive. The top floor: it may import every feature.
+(an upcoming event open for registration, and the July 2024 one, held). Dates other than
+that event's are relative to today so the demo always looks alive. The top floor: it may import every feature.
 """
 from clinic.dates import today_local
 from clinic.demo.admin import STAFF, demo_logins, seed_accounts

@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from clinic.admin.models import Skpd
+from clinic.admin.models import AgencySettings, Skpd
 from clinic.admin.services.skpd_import import import_skpds, parse_skpd_csv
 from clinic.auth.models import User, password_hasher
 from clinic.auth.services import send_invitation
@@ -21,6 +21,25 @@ STAFF = [
      {"institution": "BSKDN Kemendagri", "position": "Analis Inovasi Daerah",
       "timezone": "Asia/Jakarta"}),
 ]
+
+
+# The demo city's letterhead and the head of Bappedalitbang, who signs letters and certificates.
+AGENCY = {
+    "government": "PEMERINTAH KOTA BANJARMASIN",
+    "agency": "Badan Perencanaan Pembangunan Daerah, Penelitian dan Pengembangan",
+    "address": "Jl. R.E. Martadinata No. 1, Kompleks Balai Kota Banjarmasin 70111",
+    "contact": "Telepon (0511) 3352104 · bappedalitbang@banjarmasinkota.go.id",
+    "place": "Banjarmasin",
+    "signer_name": "Dr. Ir. H. Muhammad Yamin, M.T.",
+    "signer_position": "Kepala Bappedalitbang Kota Banjarmasin",
+    "signer_rank": "Pembina Utama Muda (IV/c)",
+    "signer_nip": "197005121996031004",
+}
+
+
+def seed_agency():
+    """The letterhead and signer row (a fictional official: the demo's names are made up)."""
+    db.session.add(AgencySettings(**AGENCY))
 
 
 def _skpd_csv(scale):
@@ -63,6 +82,7 @@ def seed_accounts(scale=1):
         contacts[skpd.id] = _user(f"operator.{skpd.code.lower()}@demo.test",
                                   f"Operator {skpd.short_name}", "contact", password, skpd=skpd,
                                   position="Operator Inovasi")
+    seed_agency()
     invited = User(email="narasumber.baru@demo.test", name="Ahmad Fauzi", role="trainer",
                    institution="Universitas Lambung Mangkurat")
     db.session.add(invited)

@@ -75,7 +75,8 @@ def _notify_owner(task, event):
 
 
 def create_task(skpd, actor, *, title, owner=None, due_on=None, priority="normal",
-                description=None, item=None, session=None, finding=None, source="manual"):
+                description=None, item=None, session=None, finding=None, source="manual",
+                event_id=None):
     """Create a task for an SKPD, record it and e-mail its owner."""
     title = (title or "").strip()
     if not title:
@@ -90,7 +91,7 @@ def create_task(skpd, actor, *, title, owner=None, due_on=None, priority="normal
     task = FollowUpTask(skpd=skpd, owner=owner, title=title[:TITLE_MAX],
                         description=(description or "").strip() or None, due_on=due_on,
                         priority=priority, source=source, status=TaskStatus.OPEN,
-                        item=item, session=session, finding=finding,
+                        item=item, session=session, finding=finding, event_id=event_id,
                         created_by_id=getattr(actor, "id", None))
     db.session.add(task)
     db.session.flush()

@@ -53,3 +53,23 @@ def event_prefix(event_id):
 def event_mail(event_id, tag, who):
     """A Bimtek mail: ``tag`` names what it says, ``who`` to whom (``skpd<id>``, ``p<id>``)."""
     return f"{event_prefix(event_id)}{tag}:{who}"
+
+
+def invitation_prefix(event_id, invitation_id):
+    """Every planned reminder about one invitation's SKPD (superseded when it is withdrawn)."""
+    return f"{event_prefix(event_id)}i{invitation_id}:"
+
+
+def event_reminder(event_id, what, who, invitation_id=None):
+    """A planned Bimtek reminder: ``what`` says which (``deadline:<at>``, ``day:<start>``);
+    one for an invitation's SKPD or participants starts with the invitation's prefix."""
+    prefix = (invitation_prefix(event_id, invitation_id) if invitation_id
+              else event_prefix(event_id))
+    return f"{prefix}{what}:{who}"
+
+
+def event_day_prefixes(event_id, invitation_ids):
+    """The prefixes of every day reminder of an event: the speakers' and, per invitation, its
+    participants'."""
+    return [f"{event_prefix(event_id)}day:"] + [
+        f"{invitation_prefix(event_id, i)}day:" for i in sorted(invitation_ids)]

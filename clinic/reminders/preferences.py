@@ -3,7 +3,8 @@
 The token carries only the user id and the kind (no expiry, not tied to the password), so a
 link in an old e-mail keeps working after a password change. The User model has one setting,
 ``digest_frequency``; unsubscribing from any non-mandatory kind sets it to "off", which stops
-every non-mandatory reminder (digest, session reminders, countdown, Monday summary).
+every non-mandatory reminder (digest, session and Bimtek reminders, countdown, Monday
+summary).
 """
 
 from clinic.auth.models import User
@@ -14,7 +15,8 @@ from clinic.extensions import db
 SALT = "clinic-unsubscribe"
 # Invitations, returned-item notices and escalations always arrive.
 MANDATORY_KINDS = ("session_invitation", "session_cancelled", "item_returned", "escalation")
-OPTIONAL_KINDS = ("digest", "session_reminder", "deadline_countdown", "monday_summary")
+OPTIONAL_KINDS = ("digest", "session_reminder", "deadline_countdown", "monday_summary",
+                  "bimtek_deadline_reminder", "bimtek_day_reminder")
 FREQUENCIES = ("daily", "weekly", "off")
 UNSUBSCRIBE_LINK = "unsubscribe"
 

@@ -32,7 +32,11 @@ def _save(form, event=None):
             event = services.create_event(form.event_fields(), days, actor())
         else:
             services.update_event(event, form.event_fields(), days, actor())
-    return event if committed else None
+    if not committed:
+        return None
+    for warning in services.agenda_warnings(event):  # clashes of moved days, warned after saving
+        flash(str(warning), "warning")
+    return event
 
 
 @bp.route("/baru", methods=["GET", "POST"])

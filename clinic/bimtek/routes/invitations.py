@@ -36,6 +36,9 @@ def invite(event_id):
     if committed:
         flash(ngettext("%(num)s Perangkat Daerah diundang.", "%(num)s Perangkat Daerah diundang.",
                        len(added)), "success")
+        if added and event.status in ("draft", "open"):
+            flash(_("Surat undangan dan e-mail masuk Kotak Keluar.") if event.status == "open"
+                  else _("E-mail undangan dikirim saat pendaftaran dibuka."), "info")
     return redirect(url_for("bimtek.detail", event_id=event_id))
 
 

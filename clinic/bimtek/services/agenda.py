@@ -1,6 +1,7 @@
 """The agenda: items per day with speakers; overlaps are warned about, never refused."""
 from flask_babel import lazy_gettext as _l
 
+from clinic.bimtek.clashes import event_clashes
 from clinic.bimtek.models import AgendaItem, AgendaSpeaker
 from clinic.bimtek.services.events import EventError
 from clinic.extensions import db
@@ -43,7 +44,8 @@ def _overlap(a, b):
 
 
 def agenda_warnings(event):
-    """Messages about items of one day that overlap in one room or share a speaker."""
+    """Messages about items of one day that overlap in one room or share a speaker, then
+    about coaching sessions that clash with the event (clinic.bimtek.clashes)."""
     warnings = []
     for day in event.days:
         items = list(day.items)
@@ -58,4 +60,4 @@ def agenda_warnings(event):
                 for speaker in (s for s in a.speakers if s.key in shared):
                     warnings.append(_l("%(name)s mengisi %(a)s dan %(b)s pada jam yang sama.",
                                        name=speaker.label, a=a.title, b=b.title))
-    return warnings
+    return warnings + event_clashes(event)

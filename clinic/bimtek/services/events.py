@@ -1,10 +1,13 @@
 """Bimtek events: create, move along the status flow, cancel (everyone is told)."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from clinic import audit
 from clinic.bimtek import ics
 from clinic.bimtek.models import (CANCELLABLE, NEXT_STATUS, BimtekEvent, EventDay,
                                   EventStatus)
+from clinic.bimtek.services.invitation_mail import mail_invitations, told_heads
 from clinic.bimtek.services.mail import mail_skpd
 from clinic.db_types import utcnow
 from clinic.errors import DomainError
@@ -40,18 +43,29 @@ def create_event(fields, days, actor):
 
 
 def advance(event, to_status, actor):
-    """Move the event one step along draft -> open -> closed -> held -> archived."""
+    """Move the event one step along draft -> open -> closed -> held -> archived; opening
+    registration mails the invitations made while it was a draft."""
     if NEXT_STATUS.get(event.status) != to_status:
         raise EventError(_l("Status bimtek tidak dapat diubah ke sana."), "status")
-    event.status = to_status
-    db.session.flush()
+    # Only from the status this request saw: of two staff opening registration at once, the
+    # second waits for the first, then changes nothing and is told (no second round of mail).
+    moved = db.session.execute(
+        update(BimtekEvent).where(BimtekEvent.id == event.id, BimtekEvent.status == event.status)
+        .values(status=to_status).execution_options(synchronize_session=False)).rowcount
+    if not moved:
+        raise EventError(_l("Status bimtek baru saja diubah oleh pengguna lain. Muat ulang "
+                            "halaman ini."), "status")
+    set_committed_value(event, "status", to_status)
     audit.record("bimtek_status", actor=actor, obj=event, summary=to_status)
+    if to_status == EventStatus.OPEN:
+        mail_invitations(event, event.invitations)
     return event
 
 
 def cancel_event(event, reason, actor, now=None):
     """Cancel with a reason: pending mail of the event is superseded, then every invited
-    SKPD's contacts and every registered participant get the cancellation."""
+    SKPD's contacts (and its head, if the invitation reached them) and every registered
+    participant get the cancellation."""
     reason = (reason or "").strip()
     if event.status not in CANCELLABLE:
         raise EventError(_l("Bimtek yang sudah terlaksana atau dibatalkan tidak dapat "
@@ -62,14 +76,21 @@ def cancel_event(event, reason, actor, now=None):
     event.status, event.cancel_reason = EventStatus.CANCELLED, reason
     event.cancelled_at = now or utcnow()
     subject = _l("Dibatalkan: %(title)s", title=event.title)
+    # The invitation mail put the days in the contacts' and heads' calendars too.
+    cancel_ics = [ics.attachment(event, cancel=True)]
     for invitation in event.invitations:
         if invitation.withdrawn_at is not None:
             continue
-        mail_skpd(invitation, "bimtek_cancelled", subject, "cancelled")
+        mail_skpd(invitation, "bimtek_cancelled", subject, "cancelled", attachments=cancel_ics)
+        for address in told_heads(event.id, invitation.skpd_id):
+            send_email("bimtek_cancelled", None, subject, to_email=address, event=event,
+                       invitation=invitation, participant=None, attachments=cancel_ics,
+                       dedupe_key=keys.event_mail(event.id, "cancelled",
+                                                  f"head{invitation.skpd_id}"))
         for participant in invitation.active_participants:
             send_email("bimtek_cancelled", None, subject, to_email=participant.email,
                        event=event, invitation=invitation, participant=participant,
-                       attachments=[ics.attachment(event, cancel=True)],
+                       attachments=cancel_ics,
                        dedupe_key=keys.event_mail(event.id, "cancelled", f"p{participant.id}"))
     db.session.flush()
     audit.record("bimtek_cancelled", actor=actor, obj=event, summary=reason)
@@ -92,6 +113,10 @@ def update_event(event, fields, days, actor):
             event.days.append(EventDay(day_on=day_on, starts=starts, ends=ends))
         else:
             day.starts, day.ends = starts, ends
+    # Pending day reminders may name a moved day or an old place: the planner writes the
+    # right ones again.
+    supersede(keys.event_day_prefixes(event.id, [i.id for i in event.invitations]),
+              "event changed")
     db.session.flush()
     audit.record("bimtek_updated", actor=actor, obj=event, summary=event.title)
     return event

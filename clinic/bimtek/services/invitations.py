@@ -4,9 +4,12 @@ from flask_babel import lazy_gettext as _l
 from clinic import audit
 from clinic.bimtek.models import EventInvitation
 from clinic.bimtek.services.events import EventError
+from clinic.bimtek.services.invitation_mail import mail_invitations, supersede_invitation_mail
 from clinic.bimtek.services.mail import mail_skpd
 from clinic.db_types import utcnow
 from clinic.extensions import db
+from clinic.outbox import keys
+from clinic.outbox.services import supersede
 
 
 def _check_quota(quota):
@@ -14,8 +17,10 @@ def _check_quota(quota):
         raise EventError(_l("Kuota peserta minimal 1."), "quota")
 
 
-def invite(event, skpds, quota, deadline_at, actor):
-    """Invite each of ``skpds`` (an SKPD already invited gets its invitation back)."""
+def invite(event, skpds, quota, deadline_at, actor, notify=True):
+    """Invite each of ``skpds`` (an SKPD already invited gets its invitation back); while
+    registration is open each gets the invitation mail (not when ``notify`` is false: the
+    demo data sends no mail)."""
     _check_quota(quota)
     by_skpd = {inv.skpd_id: inv for inv in event.invitations}
     added = []
@@ -32,6 +37,8 @@ def invite(event, skpds, quota, deadline_at, actor):
     db.session.flush()
     for invitation in added:
         audit.record("bimtek_invited", actor=actor, obj=event, summary=invitation.skpd.name)
+    if notify:
+        mail_invitations(event, added)
     return added
 
 
@@ -63,7 +70,11 @@ def withdraw(invitation, actor, now=None):
     invitation.withdrawn_at = now
     for participant in invitation.active_participants:
         participant.cancelled_at = now
+    # Its pending reminders (deadline, its participants' day reminders) are wrong now.
+    supersede([keys.invitation_prefix(invitation.event_id, invitation.id)],
+              "invitation withdrawn")
     db.session.flush()
+    supersede_invitation_mail(invitation, "invitation withdrawn")
     mail_skpd(invitation, "bimtek_withdrawn",
               _l("Undangan ditarik: %(title)s", title=invitation.event.title),
               f"withdrawn-{invitation.id}-{int(now.timestamp())}")

@@ -10,6 +10,8 @@ from clinic import audit
 from clinic.bimtek import ics
 from clinic.bimtek.models import EventInvitation, EventStatus, Participant
 from clinic.bimtek.services.links import cancel_placeholder
+from clinic.bimtek.services.qr import FILENAME as QR_FILENAME
+from clinic.bimtek.services.qr import qr_attachment
 from clinic.db_types import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
@@ -91,8 +93,9 @@ def _confirm(participant):
     placeholder, names = cancel_placeholder()
     send_email("bimtek_registered", None, _l("Pendaftaran bimtek: %(title)s", title=event.title),
                to_email=participant.email, event=event, participant=participant,
-               cancel_url=placeholder, secret_links=names,
-               attachments=[ics.attachment(event)],
+               cancel_url=placeholder, secret_links=names, qr_filename=QR_FILENAME,
+               # The QR code's check-in link is safe to store: see clinic/bimtek/services/qr.py.
+               attachments=[ics.attachment(event), qr_attachment(participant)],
                dedupe_key=keys.event_mail(event.id, "registered", f"p{participant.id}"))
 
 

@@ -15,9 +15,9 @@ from clinic import audit
 from clinic.admin.models import Skpd
 from clinic.auth.models import User
 from clinic.coaching import bp, ics
-from clinic.coaching.calendar import (agenda_days, feed_items, feed_tasks, fmt_clock,
-                                      grid_days, month_grid, period_bounds, sessions_between,
-                                      webcal_url)
+from clinic.coaching.calendar import (agenda_days, entries_between, feed_entries, feed_items,
+                                      feed_tasks, fmt_clock, grid_days, month_grid,
+                                      period_bounds, sessions_between, webcal_url)
 from clinic.coaching.models import session_trainers
 from clinic.dates import today_local, zone_label
 from clinic.email import absolute_url
@@ -73,12 +73,14 @@ def calendar():
     year, month = _month(request.args.get("month"), today)
     view = "agenda" if request.args.get("view") == "agenda" else "month"
     filters, (first, last) = _filters(user), _period(view, year, month, today)
-    sessions = sessions_between(user, *period_bounds(first, last, zone), **filters)
-    tasks = feed_tasks(user, first, last)  # the feed's tasks, on the days they are due
+    bounds = period_bounds(first, last, zone)
+    shown = (sessions_between(user, *bounds, **filters), zone,
+             feed_tasks(user, first, last),  # the feed's tasks, on the days they are due
+             entries_between(user, *bounds, **filters))  # Bimtek event days
     skpds, trainers = _choices() if _may_filter(user) else ([], [])
     return render_template(
-        "coaching/calendar.html", view=view, days=agenda_days(sessions, zone, tasks),
-        weeks=month_grid(year, month, sessions, zone, tasks) if view == "month" else None,
+        "coaching/calendar.html", view=view, days=agenda_days(*shown),
+        weeks=month_grid(year, month, *shown) if view == "month" else None,
         year=year, month=month, today=today,
         month_label=format_date(date(year, month, 1), "LLLL y"),
         prev_month=_shift(year, month, -1), next_month=_shift(year, month, 1),
@@ -120,7 +122,7 @@ def feed(token):
                                  summary=_("Tenggat tindak lanjut: %(title)s", title=task.title),
                                  description=task.description,
                                  url=absolute_url("followups.detail", task_id=task.id))
-              for task in tasks]
+              for task in tasks] + feed_entries(user, today_local())
     body = ics.feed(_("Klinik Inovasi - %(name)s", name=user.name), sessions, events)
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -12,10 +12,12 @@ supersedes it (clinic.outbox.services.supersede) and delivery re-checks every ro
 (clinic.reminders.staleness). The caller commits.
 """
 from clinic.catalogue.services import current_cycle
-from clinic.reminders.planner import countdown, digests, escalations, sessions, summaries
+from clinic.reminders.planner import (bimtek, countdown, digests, escalations, sessions,
+                                      summaries)
 from clinic.reminders.planner.rules import Run
 
-KINDS = ("digest", "session_reminder", "deadline_countdown", "escalation", "monday_summary")
+KINDS = ("digest", "session_reminder", "deadline_countdown", "escalation", "monday_summary",
+         bimtek.DEADLINE_KIND, bimtek.DAY_KIND)
 
 
 def run_due(now):
@@ -30,4 +32,6 @@ def run_due(now):
     counts["deadline_countdown"] = countdown.plan_countdown(run)
     counts["escalation"] = escalations.plan_escalations(run)
     counts["monday_summary"] = summaries.plan_summaries(run)
+    counts[bimtek.DEADLINE_KIND] = bimtek.plan_deadline_reminders(run)
+    counts[bimtek.DAY_KIND] = bimtek.plan_day_reminders(run)
     return counts
