@@ -56,7 +56,7 @@ def _pdf_text(archive, name):
 def test_pack_holds_every_part(held, login, url):
     archive = _pack(login(held.staff), url, held.event)
     names = archive.namelist()
-    assert "02-susunan-acara.pdf" in names and "05-temuan.pdf" in names
+    assert "02-susunan-acara.pdf" in names and "05-notulen-dan-temuan.pdf" in names
     assert "04-peserta-dan-kehadiran.xlsx" in names and names[-1] == "daftar-isi.txt"
     assert [n for n in names if n.startswith("06-foto/")] == ["06-foto/001-sesi-1.jpg",
                                                               "06-foto/002-sesi-2.jpg"]
@@ -65,7 +65,7 @@ def test_pack_holds_every_part(held, login, url):
     agenda = _pdf_text(archive, "02-susunan-acara.pdf")
     assert "SUSUNAN ACARA" in agenda and "Kebijakan inovasi" in agenda
     assert "Narasumber BRIN" in agenda
-    findings = _pdf_text(archive, "05-temuan.pdf")
+    findings = _pdf_text(archive, "05-notulen-dan-temuan.pdf")
     assert "Profil inovasi belum lengkap" in findings and "Dinas Kesehatan" in findings
     assert "01-surat-undangan.pdf" in names
     letter = _pdf_text(archive, "01-surat-undangan.pdf")
@@ -147,9 +147,26 @@ def test_finding_task_number_in_findings_pdf(held, login, url):
     held.finding.task_id = task.id
     db.session.commit()
     archive = _pack(login(held.staff), url, held.event)
-    assert f"#{task.id}" in _pdf_text(archive, "05-temuan.pdf")
+    assert f"#{task.id}" in _pdf_text(archive, "05-notulen-dan-temuan.pdf")
 
 
 def test_slug():
     assert slug("Foto Pembukaan: Wakil Wali Kota!") == "foto-pembukaan-wakil-wali-kota"
     assert slug("") == "berkas" and slug("Çakra") == "cakra"
+
+
+def test_notes_are_staff_only_and_filed_in_the_pack(held, login, url):
+    staff = login(held.staff)
+    page = url("bimtek.findings_page", event_id=held.event.id)
+    save = url("bimtek.notes_save", event_id=held.event.id)
+    response = staff.post(save, data={"notes": "Dibuka **Wakil Wali Kota**.\n\n<script>x</script>"})
+    assert response.status_code == 302
+    html = staff.get(page).get_data(as_text=True)
+    assert "<strong>Wakil Wali Kota</strong>" in html and "<script>x" not in html
+    assert staff.post(save, data={"notes": "x" * 20001}).status_code == 400
+    assert db.session.get(type(held.event), held.event.id).notes.startswith("Dibuka")
+    findings = _pdf_text(_pack(staff, url, held.event), "05-notulen-dan-temuan.pdf")
+    assert "Wakil Wali Kota" in findings and "Profil inovasi belum lengkap" in findings
+    contact = login(held.contact_a)
+    assert "Wakil Wali Kota" not in contact.get(page).get_data(as_text=True)
+    assert contact.post(save, data={"notes": "Diubah"}).status_code == 403

@@ -179,6 +179,10 @@ class FindingForm(FlaskForm):
             SelectChoice(i.skpd_id, i.skpd.name) for i in invitations if i.withdrawn_at is None]
 
 
+class NotesForm(FlaskForm):
+    notes = TextAreaField(_l("Notulen kegiatan"), filters=[strip], validators=[_max(20000)])
+
+
 class PhotoForm(FlaskForm):
     photos = MultipleFileField(_l("Foto (JPG atau PNG, boleh beberapa)"))
     caption = StringField(_l("Keterangan foto"), filters=[strip],

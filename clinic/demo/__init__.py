@@ -26,5 +26,6 @@ def seed_demo(scale=1):
     bimtek = seed_bimtek_demo(skpds, people, contacts, people["staff@demo.test"])
     return {"skpds": len(skpds), "users": len(STAFF) + len(skpds) + 1, "cycle": cycle.year,
             "innovations": reporting["innovations"], "sessions": coaching["sessions"],
-            "tasks": coaching["tasks"], "bimtek_participants": bimtek["participants"],
+            "tasks": coaching["tasks"], "bimtek_events": bimtek["events"],
+            "bimtek_participants": bimtek["participants"] + bimtek["held_participants"],
             "claimed": reporting["claimed_index"], "verified": reporting["verified_index"]}

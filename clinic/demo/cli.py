@@ -24,7 +24,9 @@ def register(app):
         db.session.commit()
         click.echo(f"Demo data: {summary['skpds']} SKPD, {summary['users']} users, "
                    f"{summary['innovations']} innovations, {summary['sessions']} coaching "
-                   f"sessions, {summary['tasks']} follow-up tasks, "
+                   f"sessions, {summary['tasks']} follow-up tasks from sessions, "
+                   f"{summary['bimtek_events']} Bimtek events with "
+                   f"{summary['bimtek_participants']} participants, "
                    f"current cycle {summary['cycle']} "
                    f"(claimed index {summary['claimed']:.2f}, verified {summary['verified']:.2f}).")
 

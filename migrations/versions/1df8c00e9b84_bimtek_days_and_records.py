@@ -155,6 +155,7 @@ def upgrade():
         batch_op.add_column(sa.Column('letter_number', sa.String(length=80), nullable=True))
         batch_op.add_column(sa.Column('letter_date', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('required_days', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('notes', sa.Text(), nullable=True))
 
     with op.batch_alter_table('bimtek_participants', schema=None) as batch_op:
         batch_op.add_column(sa.Column('walk_in', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -168,6 +169,7 @@ def downgrade():
         batch_op.drop_column('walk_in')
 
     with op.batch_alter_table('bimtek_events', schema=None) as batch_op:
+        batch_op.drop_column('notes')
         batch_op.drop_column('required_days')
         batch_op.drop_column('letter_date')
         batch_op.drop_column('letter_number')

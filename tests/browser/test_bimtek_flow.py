@@ -154,7 +154,7 @@ def test_bimtek_flow(page_factory, live_app, flow):
     contact = page_factory()
     login(contact, flow["contact3"], PASSWORD)
     contact.goto(event_path)
-    contact.get_by_role("link", name="Peserta", exact=True).click()
+    contact.get_by_role("link", name="Daftarkan peserta", exact=True).click()
     contact.get_by_role("heading", name="Pendaftaran peserta").wait_for()
 
     def register(name, nip, email):

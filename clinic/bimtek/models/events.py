@@ -43,6 +43,9 @@ class BimtekEvent(db.Model):
     letter_date: Mapped[date | None]
     # Days a participant must attend for a certificate; empty means every day of the event.
     required_days: Mapped[int | None]
+    # The notes (notulen) of the event, in Markdown: Bappeda's record, shown to staff only
+    # (they may speak of several SKPDs) and filed in the accountability pack.
+    notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default=EventStatus.DRAFT, index=True)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,10 +10,11 @@ from clinic import uploads
 from clinic.access import roles_required, scope
 from clinic.admin.models import Skpd
 from clinic.bimtek import access, bp
-from clinic.bimtek.forms import FindingForm, PhotoForm
+from clinic.bimtek.forms import FindingForm, NotesForm, PhotoForm
 from clinic.bimtek.models import EventFinding, EventPhoto
 from clinic.bimtek.services import findings, photos
 from clinic.bimtek.services.pack import build_pack
+from clinic.coaching.markup import render_markdown
 from clinic.dates import today_local
 from clinic.errors import DomainError
 from clinic.extensions import db
@@ -33,11 +34,30 @@ def visible_findings(event, user):
     return db.session.execute(scope(stmt, EventFinding, user)).all()
 
 
-def _findings_page(event, form, status=200):
+def _findings_page(event, form, status=200, notes_form=None):
     user = actor()
-    return render_template("bimtek/findings.html", event=event, form=form,
-                           rows=visible_findings(event, user),
-                           is_staff=user.role in STAFF), status
+    is_staff = user.role in STAFF
+    if is_staff and notes_form is None:
+        notes_form = NotesForm(data={"notes": event.notes})
+    return render_template("bimtek/findings.html", event=event, form=form, is_staff=is_staff,
+                           rows=visible_findings(event, user), notes_form=notes_form,
+                           notes_html=render_markdown(event.notes) if is_staff else None), status
+
+
+@bp.route("/<int:event_id>/notulen", methods=["POST"])
+@roles_required(*STAFF)
+def notes_save(event_id):
+    event = access.get_event_or_404(event_id, actor())
+    form = NotesForm()
+    if form.validate_on_submit():
+        with committing(form) as committed:
+            changed = findings.save_notes(event, form.notes.data, actor())
+        if committed:
+            flash(_("Notulen disimpan.") if changed else _("Tidak ada yang berubah."), "success")
+            return redirect(url_for("bimtek.findings_page", event_id=event_id))
+    event = access.get_event_or_404(event_id, actor())
+    return _findings_page(event, FindingForm(formdata=None, invitations=event.invitations), 400,
+                          notes_form=form)
 
 
 @bp.route("/<int:event_id>/temuan", methods=["GET", "POST"])

@@ -39,6 +39,16 @@ def add_finding(event, skpd_id, text, actor):
     return finding
 
 
+def save_notes(event, text, actor):
+    """Save the notes of the event; return whether they changed."""
+    text = (text or "").strip() or None
+    if text == event.notes:
+        return False
+    event.notes = text
+    audit.record("bimtek_notes_saved", actor=actor, obj=event, summary=event.title)
+    return True
+
+
 def delete_finding(finding, actor):
     """Delete a finding no follow-up task was made from."""
     if finding.task_id is not None:

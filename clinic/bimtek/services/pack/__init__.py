@@ -127,7 +127,7 @@ def build_pack(event, folder, now=None):
         pack.add_bytes("02-susunan-acara.pdf", agenda_pdf(event))
         _attendance(pack, event)
         _workbook(pack, event)
-        pack.add_bytes("05-temuan.pdf", findings_pdf(event))
+        pack.add_bytes("05-notulen-dan-temuan.pdf", findings_pdf(event))
         _photos(pack, event, folder)
         _certificates(pack, event)
         pack.zip.writestr("daftar-isi.txt", _manifest(pack, event, now or utcnow()))

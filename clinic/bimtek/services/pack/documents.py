@@ -46,14 +46,22 @@ def agenda_pdf(event):
 
 
 def findings_pdf(event):
-    """The findings of the event per SKPD, with the follow-up task made of each."""
+    """The notes of the event, then its findings per SKPD with the task made of each."""
     rows = db.session.execute(
         select(EventFinding, Skpd.name).join(Skpd, Skpd.id == EventFinding.skpd_id)
         .where(EventFinding.event_id == event.id)
         .order_by(Skpd.name, EventFinding.id)).all()
     with force_locale("id"):
         pdf = letterhead_pdf()
-        _heading(pdf, "TEMUAN DAN TINDAK LANJUT", event)
+        _heading(pdf, "NOTULEN, TEMUAN DAN TINDAK LANJUT", event)
+        if event.notes:
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.cell(0, 6, "Notulen", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "", 10)
+            pdf.multi_cell(0, 5.5, event.notes, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.cell(0, 6, "Temuan", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         if not rows:
             pdf.cell(0, 6, "Tidak ada temuan yang dicatat.", new_x="LMARGIN", new_y="NEXT")
